@@ -1,0 +1,1 @@
+"""newsdigest: multilingual news digest pipeline."""

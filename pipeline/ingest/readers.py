@@ -1,0 +1,342 @@
+"""One reader per input format, each turning a file's bytes into `Document`s plus problems.
+
+Readers never raise for bad input: a broken file or JSONL line becomes a `Problem` so that
+one bad item never stops a whole batch. Fatal problems mean "this file/line produced no
+document"; non-fatal ones are warnings that are also copied into `Document.warnings` so the
+digest can show readers what may be off about a text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.ingest.dates import find_dates, parse_date
+from pipeline.ingest.encoding import Decoded, UndecodableError, decode_bytes
+from pipeline.model import Document
+
+__all__ = ["READERS", "SUPPORTED_SUFFIXES", "FileResult", "Problem", "read_file"]
+
+_HEADER_CHARS = 500  # a dateline ("Sou Hu Cai Jing·2025-06-09 08:45") sits near the top
+_MD_TITLE = re.compile(r"\A\s*#(?!#)[ \t]+(?P<title>[^\n]*?)[ \t]*#*[ \t]*(?:\n|\Z)")
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+# fmt: off
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre",
+    "tr", "table", "section", "article", "header", "footer", "ul", "ol", "br", "td", "th",
+    "figcaption", "address",
+})
+# fmt: on
+
+
+@dataclass
+class Problem:
+    """Something wrong with an input; `fatal` means the file or line was skipped."""
+
+    path: str
+    line: int | None
+    message: str
+    fatal: bool
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class FileResult:
+    """What one file yielded: documents with their JSONL line (None for whole files)."""
+
+    documents: list[tuple[Document, int | None]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _decode(
+    data: bytes,
+    display: str,
+    result: FileResult,
+    declared: str | None = None,
+) -> Decoded | None:
+    """Decode or record a fatal problem; decoding warnings become non-fatal problems."""
+    try:
+        decoded = decode_bytes(data, declared)
+    except UndecodableError as err:
+        result.problems.append(Problem(display, None, f"{err}, skipped", True))
+        return None
+    result.problems.extend(Problem(display, None, w, False) for w in decoded.warnings)
+    return decoded
+
+
+def _header_date(text: str) -> dt.date | None:
+    """A fully stated date near the top of a plain-text article (its dateline), if any."""
+    for mention in find_dates(text[:_HEADER_CHARS]):
+        if mention.has_year:
+            return mention.date
+    return None
+
+
+# --------------------------------------------------------------------------- text / markdown
+
+
+def read_text(path: Path, display: str, data: bytes) -> FileResult:
+    """.txt / .md: the decoded text as-is; a markdown ``# Heading`` first line is the title."""
+    result = FileResult()
+    decoded = _decode(data, display, result)
+    if decoded is None:
+        return result
+    if not decoded.text.strip():
+        result.problems.append(Problem(display, None, "no text (only whitespace), skipped", True))
+        return result
+    title = None
+    if path.suffix.lower() in (".md", ".markdown"):
+        match = _MD_TITLE.match(decoded.text)
+        title = match.group("title").strip() or None if match else None
+    doc = Document(
+        id=path.stem,
+        text=decoded.text,
+        source=display,
+        title=title,
+        date=_header_date(decoded.text),
+        encoding=decoded.encoding,
+        warnings=list(decoded.warnings),
+    )
+    result.documents.append((doc, None))
+    return result
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _element_text(el: Any) -> str:
+    """Text of a trafilatura XML element in document order, keeping <lb/> line breaks."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        parts.append("\n" if node.tag == "lb" else node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return "".join(parts)
+
+
+def _body_paragraphs(body: Any) -> list[str]:
+    """Paragraphs from trafilatura's XML body: one per block, one per list item/table row."""
+    paragraphs: list[str] = []
+    for child in body:
+        if child.tag == "list":
+            items = [_element_text(item) for item in child.iter("item")]
+        elif child.tag == "table":
+            items = [" ".join(_element_text(c).strip() for c in row) for row in child.iter("row")]
+        else:
+            items = [_element_text(child)]
+        for item in items:
+            lines = [" ".join(line.split()) for line in item.split("\n")]
+            text = "\n".join(line for line in lines if line)
+            if text:
+                paragraphs.append(text)
+    return paragraphs
+
+
+def _fallback_paragraphs(html: str) -> list[str]:
+    """All visible text of <body>, split at block elements (for pages trafilatura rejects)."""
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (ValueError, TypeError, SyntaxError):
+        return []
+    for bad in root.xpath("//script|//style|//noscript|//template|//head"):
+        bad.drop_tree()
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.lower() in _BLOCK_TAGS:
+            el.tail = "\n\n" + (el.tail or "")
+    body = root.find("body")
+    text = (body if body is not None else root).text_content()
+    blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
+    return [b for b in blocks if b]
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    """trafilatura/htmldate give "YYYY-MM-DD"; anything else is ignored."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def read_html(path: Path, display: str, data: bytes) -> FileResult:
+    """.html / .htm: main text via trafilatura (no nav, cookie banners, footers) + metadata."""
+    import trafilatura  # deferred: costs ~0.3 s to import, and only HTML inputs need it
+
+    result = FileResult()
+    charset = _META_CHARSET.search(data[:4096])
+    decoded = _decode(data, display, result, charset.group(1).decode("ascii") if charset else None)
+    if decoded is None:
+        return result
+    warnings = list(decoded.warnings)
+    extracted = None
+    try:
+        extracted = trafilatura.bare_extraction(
+            decoded.text, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception as err:  # noqa: BLE001 - a parser bug on one page must not stop a batch
+        warnings.append(f"trafilatura failed ({type(err).__name__}: {err})")
+    body = getattr(extracted, "body", None)
+    paragraphs = _body_paragraphs(body) if body is not None else []
+    meta = extracted
+    if not paragraphs:
+        paragraphs = _fallback_paragraphs(decoded.text)
+        if not paragraphs:
+            result.problems.append(Problem(display, None, "no text found in HTML, skipped", True))
+            return result
+        warnings.append("no main text found by trafilatura; used all text of <body>")
+        try:
+            meta = trafilatura.extract_metadata(decoded.text)
+        except Exception:  # noqa: BLE001 - metadata is optional
+            meta = None
+    title = _clean_str(getattr(meta, "title", None))
+    if title and " ".join(paragraphs[0].split()) != " ".join(title.split()):
+        paragraphs.insert(0, title)  # so the headline is segmented like JSONL titles are
+    doc = Document(
+        id=path.stem,
+        text="\n\n".join(paragraphs),
+        source=display,
+        title=title,
+        date=_iso_date(getattr(meta, "date", None)),
+        outlet=_clean_str(getattr(meta, "sitename", None)),
+        url=_clean_str(getattr(meta, "url", None)),
+        encoding=decoded.encoding,
+        warnings=warnings,
+    )
+    new_warnings = warnings[len(decoded.warnings) :]  # decoding ones are recorded already
+    result.problems.extend(Problem(display, None, w, False) for w in new_warnings)
+    result.documents.append((doc, None))
+    return result
+
+
+# --------------------------------------------------------------------------- JSONL
+
+
+def _clean_str(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _lang_code(value: Any) -> str | None:
+    """BCP-47-ish tag to its primary subtag: "zh-Hans" -> "zh", "ja_JP" -> "ja"."""
+    text = _clean_str(value)
+    return re.split(r"[-_]", text)[0].lower() if text else None
+
+
+def _jsonl_document(
+    record: dict[str, Any], stem: str, display: str, lineno: int, decoded: Decoded
+) -> tuple[Document | None, list[str]]:
+    """One record to a Document (None if it has no text) and its warnings."""
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        return None, []
+    warnings = list(decoded.warnings)
+    raw_id = record.get("id")
+    doc_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and str(raw_id).strip() else ""
+    title = _clean_str(record.get("title"))
+    text = body
+    if title and not body.lstrip().startswith(title):
+        text = f"{title}\n\n{body}"
+    date = None
+    raw_date = record.get("date")
+    if raw_date not in (None, ""):
+        date = parse_date(raw_date) if isinstance(raw_date, str) else None
+        if date is None:
+            warnings.append(f"unrecognised date {raw_date!r} ignored")
+    for key in ("title", "url", "outlet", "lang"):
+        if record.get(key) not in (None, "") and not isinstance(record.get(key), str):
+            warnings.append(f"field {key!r} is not a string, ignored")
+    doc = Document(
+        id=doc_id or f"{stem}-{lineno}",
+        text=text.replace("\r\n", "\n").replace("\r", "\n"),
+        source=f"{display}:{lineno}",
+        title=title,
+        date=date,
+        outlet=_clean_str(record.get("outlet")),
+        url=_clean_str(record.get("url")),
+        declared_lang=_lang_code(record.get("lang")),
+        encoding=decoded.encoding,
+        warnings=warnings,
+    )
+    return doc, warnings[len(decoded.warnings) :]
+
+
+def read_jsonl(path: Path, display: str, data: bytes) -> FileResult:
+    """.jsonl: one Document per line; bad lines are per-line problems, blank lines ignored."""
+    result = FileResult()
+    decoded = _decode(data, display, result)
+    if decoded is None:
+        return result
+    for lineno, line in enumerate(decoded.text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            result.problems.append(
+                Problem(display, lineno, f"invalid JSON ({err.msg}), line skipped", True)
+            )
+            continue
+        if not isinstance(record, dict):
+            kind = type(record).__name__
+            result.problems.append(
+                Problem(display, lineno, f"not a JSON object ({kind}), line skipped", True)
+            )
+            continue
+        doc, warnings = _jsonl_document(record, path.stem, display, lineno, decoded)
+        if doc is None:
+            result.problems.append(
+                Problem(display, lineno, 'missing or empty "text" field, line skipped', True)
+            )
+            continue
+        result.problems.extend(Problem(display, lineno, w, False) for w in warnings)
+        result.documents.append((doc, lineno))
+    if not result.documents and not result.problems:
+        message = "no records (only blank lines), skipped"
+        result.problems.append(Problem(display, None, message, True))
+    return result
+
+
+# --------------------------------------------------------------------------- dispatch
+
+READERS: dict[str, Callable[[Path, str, bytes], FileResult]] = {
+    ".txt": read_text,
+    ".md": read_text,
+    ".markdown": read_text,
+    ".html": read_html,
+    ".htm": read_html,
+    ".jsonl": read_jsonl,
+}
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
+
+
+def read_file(path: Path, display: str) -> FileResult:
+    """Read one file with the reader for its extension; unreadable files become problems."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        expected = ", ".join(SUPPORTED_SUFFIXES)
+        kind = path.suffix or path.name
+        message = f"unsupported file type '{kind}' (expected {expected}), skipped"
+        return FileResult(problems=[Problem(display, None, message, True)])
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        message = f"cannot read file ({reason}), skipped"
+        return FileResult(problems=[Problem(display, None, message, True)])
+    return reader(path, display, data)

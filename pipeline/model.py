@@ -1,0 +1,219 @@
+"""The one document/event model every stage reads and extends.
+
+Stages annotate these objects in place; `digest_to_dict` is the single source of truth that
+JSON, Markdown and HTML are rendered from (see `pipeline.render`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA = "newsdigest/digest@1"
+
+Lang = str  # "en" | "zh" | "ja" | "ko" | "und"
+Role = Literal["title", "body", "boilerplate", "related"]
+Tier = Literal["original", "gloss", "nmt", "llm"]
+TIERS: tuple[str, ...] = ("original", "gloss", "nmt", "llm")
+SUPPORTED_LANGS: tuple[str, ...] = ("en", "zh", "ja", "ko")
+
+
+@dataclass
+class Translation:
+    """A text in another language plus the tier and backend that produced it.
+
+    `untranslated` marks a pass-through: no backend could translate the pair, so the text is
+    the original and readers must be told.
+    """
+
+    text: str
+    tier: Tier
+    backend: str
+    untranslated: bool = False
+
+
+@dataclass
+class Segment:
+    """One sentence-sized unit with a single language and role.
+
+    Sentences, not paragraphs, are the unit because citations point at them and because one
+    paragraph can switch language. `paragraph` groups them back; `start`/`end` are character
+    offsets into `Document.text` so a reader can find the sentence in the original.
+    """
+
+    text: str
+    start: int
+    end: int
+    paragraph: int = 0
+    lang: Lang = "und"
+    role: Role = "body"
+    rule: str | None = None  # boilerplate/related rule that fired, for auditing
+    duplicate_of: int | None = None  # earlier segment index in the same document
+    translations: dict[Lang, Translation] = field(default_factory=dict)
+    entities: list[str] = field(default_factory=list)  # glossary ids, name: and num: keys
+    vector: Any = field(default=None, repr=False, compare=False)  # embedding, not serialised
+
+    @property
+    def is_content(self) -> bool:
+        """True for text that may feed clustering and summaries."""
+        return self.role in ("title", "body") and self.duplicate_of is None
+
+
+@dataclass
+class Document:
+    """One article. `id` is the file stem (or the JSONL id)."""
+
+    id: str
+    text: str  # decoded original text the segment offsets point into
+    source: str  # path (and line for JSONL) it was read from
+    title: str | None = None
+    date: dt.date | None = None
+    outlet: str | None = None
+    url: str | None = None
+    declared_lang: Lang | None = None
+    encoding: str | None = None
+    segments: list[Segment] = field(default_factory=list)
+    duplicate_of: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    vector: Any = field(default=None, repr=False, compare=False)  # embedding, not serialised
+
+    @property
+    def content_segments(self) -> list[tuple[int, Segment]]:
+        return [(i, s) for i, s in enumerate(self.segments) if s.is_content]
+
+    @property
+    def main_lang(self) -> Lang:
+        """The language holding most content characters."""
+        counts: dict[str, int] = {}
+        for _, seg in self.content_segments:
+            counts[seg.lang] = counts.get(seg.lang, 0) + len(seg.text)
+        counts.pop("und", None)
+        return max(sorted(counts), key=counts.__getitem__) if counts else "und"
+
+
+@dataclass
+class Source:
+    """Where a summary sentence comes from: a segment of a document, in its original form."""
+
+    document: str
+    segment: int
+    lang: Lang
+    text: str
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    lang: Lang  # the language `text` is in
+    tier: Tier
+    sources: list[Source]
+    backend: str | None = None
+    untranslated: bool = False
+
+
+@dataclass
+class Event:
+    id: str
+    documents: list[str]
+    date: dt.date | None = None
+    title: dict[Lang, SummarySentence] = field(default_factory=dict)
+    summary: dict[Lang, list[SummarySentence]] = field(default_factory=dict)
+
+
+@dataclass
+class Digest:
+    documents: list[Document]
+    events: list[Event]
+    langs: tuple[Lang, ...]
+    errors: list[str] = field(default_factory=list)
+    backends: dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- serialisation
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _source_dict(src: Source) -> dict[str, Any]:
+    return {"document": src.document, "segment": src.segment, "lang": src.lang, "text": src.text}
+
+
+def _sentence_dict(sent: SummarySentence) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": sent.text,
+        "lang": sent.lang,
+        "tier": sent.tier,
+        "sources": [_source_dict(s) for s in sent.sources],
+    }
+    if sent.backend:
+        out["backend"] = sent.backend
+    if sent.untranslated:
+        out["untranslated"] = True
+    return out
+
+
+def segment_to_dict(seg: Segment) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": seg.text,
+        "lang": seg.lang,
+        "role": seg.role,
+        "boilerplate": seg.role == "boilerplate",
+        "paragraph": seg.paragraph,
+        "start": seg.start,
+        "end": seg.end,
+    }
+    if seg.rule:
+        out["rule"] = seg.rule
+    if seg.duplicate_of is not None:
+        out["duplicate_of"] = seg.duplicate_of
+    if seg.entities:
+        out["entities"] = list(dict.fromkeys(seg.entities))
+    if seg.translations:
+        out["translations"] = {
+            lang: {"text": t.text, "tier": t.tier, "backend": t.backend}
+            | ({"untranslated": True} if t.untranslated else {})
+            for lang, t in sorted(seg.translations.items())
+        }
+    return out
+
+
+def document_to_dict(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "date": _date(doc.date),
+        "outlet": doc.outlet,
+        "url": doc.url,
+        "source": doc.source,
+        "encoding": doc.encoding,
+        "lang": doc.main_lang,
+        "duplicate_of": doc.duplicate_of,
+        "warnings": list(doc.warnings),
+        "segments": [segment_to_dict(s) for s in doc.segments],
+    }
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "date": _date(event.date),
+        "title": {lang: s.text for lang, s in event.title.items()},
+        "title_detail": {lang: _sentence_dict(s) for lang, s in event.title.items()},
+        "documents": list(event.documents),
+        "summary": {lang: [_sentence_dict(s) for s in sents] for lang, sents in event.summary.items()},
+    }
+
+
+def digest_to_dict(digest: Digest) -> dict[str, Any]:
+    """The JSON contract (`newsdigest/digest@1`); other programs read these keys."""
+    return {
+        "schema": SCHEMA,
+        "langs": list(digest.langs),
+        "backends": dict(digest.backends),
+        "errors": list(digest.errors),
+        "documents": [document_to_dict(d) for d in digest.documents],
+        "events": [event_to_dict(e) for e in digest.events],
+    }

@@ -1,0 +1,228 @@
+"""Markdown view of a digest, for a briefing writer who pastes from it.
+
+Every translated text carries a tier badge and every summary sentence carries numbered
+citations that resolve to a per-event sources list, because the reader must be able to tell a
+word-by-word dictionary gloss from a published sentence and check either against the source.
+Rendered from the JSON dict only (see `pipeline.render`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.render import (
+    TIER_LEGEND,
+    UNTRANSLATED_TEXT,
+    EventView,
+    digest_stats,
+    doc_anchors,
+    event_langs,
+    event_titles,
+    event_views,
+    lang_name,
+    primary_title,
+    segment_counts,
+)
+
+# Characters that change Markdown structure anywhere in a line. `<` becomes an entity
+# (backslash escapes before `<` are not honoured by every renderer), which also makes `>`
+# inert except as a leading blockquote marker; `&` is escaped only where it would start an
+# entity; `|` must be backslash-escaped to survive GFM table cells.
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]#|~!]")
+_ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# Markers that only matter at the start of a block (list items, setext underlines).
+_LEADING_MARKER = re.compile(r"^([-+=>]|\d+(?=[.)]))")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x85\u2028\u2029]+\s*")
+_SAFE_URL = re.compile(r"^https?://[^\s<>]+$")
+
+
+def md_escape(text: Any) -> str:
+    """Make article text inert inside a Markdown line, list item, heading or table cell.
+
+    Line breaks are folded to spaces because a newline would end a list item or table row.
+    Ideographic spaces and other in-line whitespace are kept: they are part of CJK text.
+    """
+    text = _LINE_BREAKS.sub(" ", str(text if text is not None else "")).strip()
+    text = _ENTITY_LIKE.sub("&amp;", text)
+    text = text.replace("<", "&lt;")
+    text = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    match = _LEADING_MARKER.match(text)
+    if match:  # "1. x" or "- x" in a list item would open a nested list
+        marker = match.group(0)
+        if marker[0].isdigit():
+            text = marker + "\\" + text[len(marker) :]
+        else:
+            text = "\\" + text
+    return text
+
+
+def _link(label: str, anchor: str | None) -> str:
+    return f"[{label}](#{anchor})" if anchor else label
+
+
+def badge(sentence: dict[str, Any]) -> str:
+    """Tier badge (none for original text) plus an untranslated flag; code spans stand out."""
+    parts = []
+    tier = str(sentence.get("tier") or "original")
+    if tier != "original":
+        parts.append(f"`[{tier}]`")
+    if sentence.get("untranslated"):
+        parts.append(f"`[untranslated: {md_escape(sentence.get('lang') or 'und')}]`")
+    return (" " + " ".join(parts)) if parts else ""
+
+
+def _cites(view: EventView, sentence: dict[str, Any]) -> str:
+    marks = [f"[[{s.number}]](#{s.anchor})" for s in view.cite(sentence)]
+    return (" " + " ".join(marks)) if marks else ""
+
+
+def _header(d: dict[str, Any], out: list[str]) -> None:
+    stats = digest_stats(d)
+    dupes = f"{stats.duplicates} duplicate{'s' if stats.duplicates != 1 else ''} skipped"
+    backends = "; ".join(f"{md_escape(k)}: {md_escape(v)}" for k, v in stats.backends.items())
+    out += [
+        "# News digest",
+        "",
+        f"- **Dates:** {stats.date_range}",
+        f"- **Documents:** {stats.documents} ({dupes})",
+        f"- **Events:** {stats.events}",
+        f"- **Output languages:** {', '.join(lang_name(x) for x in stats.langs) or 'none'}",
+        f"- **Backends:** {backends or 'none recorded'}",
+    ]
+    errors = d.get("errors") or []
+    if errors:
+        out.append(f"- **Errors:** {len(errors)} (see [Errors](#errors))")
+    out += ["", "**How each text was produced** (badge after the text):", ""]
+    for tier, meaning in TIER_LEGEND:
+        label = "*original* (no badge)" if tier == "original" else f"`[{tier}]`"
+        out.append(f"- {label}: {meaning}")
+    out += [f"- `[untranslated: xx]`: {UNTRANSLATED_TEXT}", ""]
+
+
+def _contents(d: dict[str, Any], views: list[EventView], out: list[str]) -> None:
+    if not views:
+        out += ["_No events._", ""]
+        return
+    out += ["## Events", ""]
+    for view in views:
+        title = primary_title(d, view.event)
+        label = md_escape(title.get("text")) if title else md_escape(view.event.get("id"))
+        out.append(f"{view.index}. [{label}](#{view.anchor})")
+    out.append("")
+
+
+def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
+    event = view.event
+    docs = {str(doc.get("id")): doc for doc in d.get("documents") or []}
+    anchors = doc_anchors(d)
+    title = primary_title(d, event)
+    heading = md_escape(title.get("text")) if title else md_escape(event.get("id"))
+    out += ["---", "", f'<a id="{view.anchor}"></a>', "", f"## {view.index}. {heading}", ""]
+    for lang, sent in event_titles(d, event):
+        text = md_escape(sent.get("text"))
+        out.append(f"- **Title ({md_escape(lang)}):** {text}{badge(sent)}{_cites(view, sent)}")
+    out.append(f"- **Date:** {md_escape(event.get('date') or 'unknown')}")
+    members = []
+    for doc_id in event.get("documents") or []:
+        doc = docs.get(str(doc_id)) or {}
+        meta = ", ".join(md_escape(x) for x in (doc.get("outlet"), doc.get("lang")) if x)
+        link = _link(md_escape(doc_id), anchors.get(str(doc_id)))
+        members.append(f"{link} ({meta})" if meta else link)
+    out += [f"- **Event id:** {md_escape(event.get('id'))}"]
+    out += [f"- **Documents:** {', '.join(members) or 'none'}", ""]
+
+    summary = event.get("summary") or {}
+    for lang in event_langs(d, event):
+        out += [f"### Summary: {lang_name(lang)}", ""]
+        sentences = summary.get(lang) or []
+        if not sentences:
+            out += [f"_No summary in {lang_name(lang)}._", ""]
+            continue
+        for sent in sentences:
+            out.append(f"- {md_escape(sent.get('text'))}{badge(sent)}{_cites(view, sent)}")
+        out.append("")
+
+    if view.sources:
+        out += ["### Sources", ""]
+    for src in view.sources:
+        flags = ""
+        if not src.found:
+            flags += " **(not found in documents)**"
+        if src.boilerplate:
+            flags += " **(cites a boilerplate segment)**"
+        where = _link(md_escape(src.document), src.doc_anchor)
+        prefix = f"{src.number}. "
+        out.append(
+            f'{prefix}<a id="{src.anchor}"></a>{where}, segment {src.segment}, '
+            f"original language {lang_name(src.lang)}{flags}"
+        )
+        if src.translated:
+            out.append(" " * len(prefix) + f"- original text: {md_escape(src.text)}")
+    out.append("")
+
+
+def _url_link(label: str, url: Any) -> str:
+    """Link only plain http(s) URLs; `|` is percent-encoded so a table row stays whole."""
+    if isinstance(url, str) and _SAFE_URL.match(url):
+        return f"[{label}](<{url.replace('|', '%7C')}>)"
+    return label
+
+
+def _documents(d: dict[str, Any], out: list[str]) -> None:
+    docs = d.get("documents") or []
+    anchors = doc_anchors(d)
+    out += ['<a id="documents"></a>', "", "## Documents", ""]
+    if not docs:
+        out += ["_No documents._", ""]
+        return
+    out += [
+        "| # | ID | Title | Date | Outlet | Lang | Duplicate of | Segments | Boilerplate |",
+        "|---|---|---|---|---|---|---|---:|---:|",
+    ]
+    warned = []
+    for i, doc in enumerate(docs, 1):
+        doc_id = str(doc.get("id"))
+        title = _url_link(md_escape(doc.get("title") or "(untitled)"), doc.get("url"))
+        dup = doc.get("duplicate_of")
+        dup_cell = _link(md_escape(dup), anchors.get(str(dup))) if dup else ""
+        n_segs, n_boiler = segment_counts(doc)
+        cells = [
+            str(i),
+            f'<a id="{anchors[doc_id]}"></a>{md_escape(doc_id)}',
+            title,
+            md_escape(doc.get("date") or ""),
+            md_escape(doc.get("outlet") or ""),
+            md_escape(doc.get("lang") or "und"),
+            dup_cell,
+            str(n_segs),
+            str(n_boiler),
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+        warned += [(doc_id, w) for w in doc.get("warnings") or []]
+    out.append("")
+    if warned:
+        out += ["**Document warnings:**", ""]
+        out += [f"- {md_escape(doc_id)}: {md_escape(w)}" for doc_id, w in warned]
+        out.append("")
+
+
+def _errors(d: dict[str, Any], out: list[str]) -> None:
+    errors = d.get("errors") or []
+    if errors:
+        out += ['<a id="errors"></a>', "", "## Errors", ""]
+        out += [f"- {md_escape(e)}" for e in errors]
+        out.append("")
+
+
+def render_markdown(d: dict[str, Any]) -> str:
+    """Render a `newsdigest/digest@1` dict as a Markdown briefing (GitHub-flavoured)."""
+    out: list[str] = []
+    views = event_views(d)
+    _header(d, out)
+    _contents(d, views, out)
+    for view in views:
+        _event(d, view, out)
+    _documents(d, out)
+    _errors(d, out)
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,124 @@
+"""The pipeline, in order. This file is the one place the stage order lives.
+
+Per document: segment → language → clean (roles) → metadata → repeated paragraphs →
+entities. Across documents: duplicate documents → embeddings → events → summaries and titles
+(translating only what readers will see) → render. A document whose stage fails is reported
+and dropped; the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.clean import clean_document
+from pipeline.cluster import cluster_documents, document_vector
+from pipeline.config import Config
+from pipeline.dedup import mark_duplicate_documents, mark_repeated_segments
+from pipeline.embed import get_embedder
+from pipeline.entities import annotate_document
+from pipeline.ingest import read_inputs
+from pipeline.langid import assign_languages
+from pipeline.metadata import fill_metadata
+from pipeline.model import Digest, Document, digest_to_dict
+from pipeline.segment import segment_document
+from pipeline.summarize import summarize_event
+from pipeline.summarize.extractive import display_text
+from pipeline.translate import TranslationRouter
+
+DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document], object]], ...] = (
+    ("segment", segment_document),
+    ("language", assign_languages),
+    ("clean", clean_document),
+    ("metadata", fill_metadata),
+    ("repeats", mark_repeated_segments),
+    ("entities", annotate_document),
+)
+TITLE_FALLBACK_CHARS = 140
+
+
+@dataclass
+class RunResult:
+    digest: Digest
+    problems: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 2 partial (some input skipped or repaired), 1 nothing usable."""
+        if not self.digest.documents:
+            return 1
+        return 2 if self.problems else 0
+
+
+def _progress(items: Sequence, label: str, show: bool) -> Iterable:
+    if not show:
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, description=label, transient=True)
+
+
+def process_document(doc: Document) -> None:
+    for _, stage in DOCUMENT_STAGES:
+        stage(doc)
+    if not doc.title:
+        lead = next((s.text for _, s in doc.content_segments if s.role == "body"), "")
+        lead = display_text(lead)
+        doc.title = lead if len(lead) <= TITLE_FALLBACK_CHARS else lead[:TITLE_FALLBACK_CHARS] + "…"
+
+
+def embed_documents(docs: list[Document], config: Config, show: bool) -> None:
+    embedder = get_embedder(config.embedder, **config.embedder_options)
+    for doc in _progress(docs, "embedding", show):
+        if doc.duplicate_of is not None:
+            continue
+        segs = [seg for _, seg in doc.content_segments]
+        if not segs:
+            continue
+        for seg, vector in zip(segs, embedder.embed([display_text(s.text) for s in segs])):
+            seg.vector = vector
+        doc.vector = document_vector(doc)
+
+
+def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None,
+        show_progress: bool = False) -> RunResult:
+    ingested = read_inputs(paths)
+    problems = [str(p) for p in ingested.problems]
+    docs: list[Document] = []
+    for doc in _progress(ingested.documents, "reading", show_progress):
+        try:
+            process_document(doc)
+        except Exception as exc:  # noqa: BLE001 - one bad document never stops the run
+            problems.append(f"{doc.source}: could not be processed ({type(exc).__name__}: {exc})")
+            continue
+        docs.append(doc)
+
+    mark_duplicate_documents(docs, config.near_duplicate_jaccard)
+    embed_documents(docs, config, show_progress)
+    events = cluster_documents(docs, config.cluster_threshold, config.date_window_days)
+    router = TranslationRouter(config.translators)
+    by_id = {d.id: d for d in docs}
+    for event in _progress(events, "summarising", show_progress):
+        summarize_event(event, by_id, config, router)
+
+    digest = Digest(
+        documents=docs,
+        events=events,
+        langs=config.langs,
+        errors=problems,
+        backends={
+            "embedder": config.embedder,
+            "translators": ",".join(config.translators),
+            **{f"translate:{s}->{t}": router.describe(s, t)
+               for s in ("en", "zh", "ja", "ko") for t in config.langs if s != t},
+        },
+    )
+    result = RunResult(digest, problems)
+    if out_dir is not None:
+        from pipeline.render.files import write_digest
+
+        result.outputs = write_digest(digest_to_dict(digest), Path(out_dir))
+    return result

@@ -1,0 +1,94 @@
+"""Translation backends by name, and the router the pipeline calls.
+
+`translators` in the config lists backend names in order of preference; for each language
+pair the router uses the first that supports it, pivots through English when only the two
+halves exist (ja→en→zh), and falls back to an untranslated pass-through that says so.
+Adding a backend touches one new module and one line in `TRANSLATORS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from pipeline.model import Translation
+from pipeline.translate.base import Translator
+from pipeline.translate.passthrough import Untranslated
+
+
+def _gloss() -> list[Translator]:
+    from pipeline.translate.gloss_ja import JMdictGlossTranslator
+    from pipeline.translate.gloss_zh import CedictGlossTranslator
+    from pipeline.translate.reverse_gloss import ReverseCedictGlossTranslator
+
+    return [CedictGlossTranslator(), JMdictGlossTranslator(), ReverseCedictGlossTranslator()]
+
+
+# name -> factory returning one or more backends (a family such as the offline gloss)
+TRANSLATORS: dict[str, Callable[[], list[Translator]]] = {
+    "gloss": _gloss,
+}
+
+
+class TranslationRouter:
+    """Routes each pair to a backend; memoises per (pair, text) within a run."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        unknown = [n for n in names if n not in TRANSLATORS]
+        if unknown:
+            known = ", ".join(sorted(TRANSLATORS))
+            raise ValueError(f"unknown translator {unknown[0]!r}; known: {known}")
+        self.names = tuple(names)
+        self._backends: list[Translator] | None = None
+        self._fallback = Untranslated()
+        self._memo: dict[tuple[str, str, str], Translation] = {}
+
+    @property
+    def backends(self) -> list[Translator]:
+        if self._backends is None:
+            self._backends = [b for name in self.names for b in TRANSLATORS[name]()]
+        return self._backends
+
+    def _direct(self, src: str, tgt: str) -> Translator | None:
+        return next((b for b in self.backends if b.supports(src, tgt)), None)
+
+    def describe(self, src: str, tgt: str) -> str:
+        direct = self._direct(src, tgt)
+        if direct:
+            return direct.name
+        if self._direct(src, "en") and self._direct("en", tgt):
+            return f"{self._direct(src, 'en').name}+{self._direct('en', tgt).name}"
+        return self._fallback.name
+
+    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+        if src == tgt:
+            return [Translation(t, "original", "original") for t in texts]
+        todo = [t for t in dict.fromkeys(texts) if (src, tgt, t) not in self._memo]
+        if todo:
+            for text, result in zip(todo, self._translate(todo, src, tgt)):
+                self._memo[(src, tgt, text)] = result
+        return [self._memo[(src, tgt, t)] for t in texts]
+
+    def _translate(self, texts: list[str], src: str, tgt: str) -> list[Translation]:
+        direct = self._direct(src, tgt)
+        if direct:
+            return direct.translate(texts, src, tgt)
+        first, second = self._direct(src, "en"), self._direct("en", tgt)
+        if first and second and "en" not in (src, tgt):
+            middle = first.translate(texts, src, "en")
+            final = second.translate([m.text for m in middle], "en", tgt)
+            return [
+                Translation(f.text, _weaker(m.tier, f.tier), f"{m.backend}+{f.backend}")
+                for m, f in zip(middle, final)
+            ]
+        return self._fallback.translate(texts, src, tgt)
+
+
+_RANK = {"original": 3, "llm": 2, "nmt": 1, "gloss": 0}
+
+
+def _weaker(a: str, b: str) -> str:
+    """A pivot is only as good as its weaker half."""
+    return a if _RANK[a] <= _RANK[b] else b
+
+
+__all__ = ["TRANSLATORS", "TranslationRouter", "Translator"]

