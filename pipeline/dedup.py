@@ -84,7 +84,7 @@ def mark_duplicate_documents(docs: list[Document], threshold: float = 0.8) -> in
         mh = _minhash(shingles(text))
         near = sorted(
             (other for other in lsh.query(mh) if hashes[other].jaccard(mh) >= threshold),
-            key=lambda other: -hashes[other].jaccard(mh),
+            key=lambda other: (-hashes[other].jaccard(mh), other),
         )
         if near:
             doc.duplicate_of = near[0]

@@ -6,6 +6,7 @@ check language ID alone and do not move when other stages change.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from pipeline.model import Document, Segment
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-EVAL = Path("/work/shared/evaldata")
+EVAL = Path(os.environ.get("NEWSDIGEST_EVALDATA", ROOT.parent / "shared" / "evaldata"))
 
 
 def _doc(lines: list[str], declared: str | None = None, doc_id: str = "t") -> Document:

@@ -309,7 +309,8 @@ _LANGS = ("zh", "ja", "ko")
 _EN_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
              "k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
 _EN_UNITS: dict[str, tuple[str, str, str]] = {
-    "$": ("美元", "ドル", "달러"), "us$": ("美元", "ドル", "달러"), "dollar": ("美元", "ドル", "달러"),
+    "$": ("美元", "ドル", "달러"), "us$": ("美元", "ドル", "달러"),
+    "dollar": ("美元", "ドル", "달러"),
     "hk$": ("港元", "香港ドル", "홍콩달러"), "€": ("欧元", "ユーロ", "유로"),
     "euro": ("欧元", "ユーロ", "유로"), "£": ("英镑", "ポンド", "파운드"),
     "pound": ("英镑", "ポンド", "파운드"), "yen": ("日元", "円", "엔"),
@@ -344,15 +345,20 @@ _UNIT_WORDS = sorted({w for k in _EN_UNITS if k[0].isalpha() for w in (k, _plura
                      | {"persons", "US dollars"}, key=lambda w: (-len(w), w))
 _EN_QTY = re.compile(
     rf"(?P<cur>US\$|HK\$|\$|€|£)?(?P<num>{_A})"
-    rf"(?:[ -](?P<scale>thousand|million|billion|trillion)\b|(?<=[0-9])(?P<abbr>bn|mn|tn|m|b|k)\b)?"
-    rf"(?:(?P<pct> ?%| percent\b| per cent\b)|[ -](?P<unit>{'|'.join(map(re.escape, _UNIT_WORDS))})\b)?"
+    r"(?:[ -](?P<scale>thousand|million|billion|trillion)\b"
+    r"|(?<=[0-9])(?P<abbr>bn|mn|tn|m|b|k)\b)?"
+    rf"(?:(?P<pct> ?%| percent\b| per cent\b)|[ -](?P<unit>{_alt(_UNIT_WORDS)})\b)?"
 )
 _EN_VAGUE_RE = re.compile(rf"\b(?P<v>{_alt(_EN_VAGUE)})(?P<dol> of dollars)?\b", re.IGNORECASE)
-_EN_MDY = re.compile(rf"\b{_MON_RE}\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>[0-9]{{4}})\b)?")
-_EN_DMY = re.compile(rf"\b(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON_RE}(?:,?\s+(?P<y>[0-9]{{4}})\b)?")
+_DAY_EN = r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\b"
+_YEAR_EN = r"(?:,?\s+(?P<y>[0-9]{4})\b)?"
+_EN_MDY = re.compile(rf"\b{_MON_RE}\s+{_DAY_EN}{_YEAR_EN}")
+_EN_DMY = re.compile(rf"\b{_DAY_EN}\s+(?:of\s+)?{_MON_RE}{_YEAR_EN}")
 _EN_MY = re.compile(rf"\b{_MON_RE},?\s+(?P<y>[0-9]{{4}})\b")
 _EN_MONTH = re.compile(r"\b(?P<mon>" + "|".join(m for m in _MONTHS if m != "May") + r")\b")
-_EN_YEAR = re.compile(r"(?<![\w$€£.,/-])(?P<y>(?:19|20)[0-9]{2})(?P<s>s)?(?![\w%/-]|,[0-9]|\.[0-9])")
+_EN_YEAR = re.compile(
+    r"(?<![\w$€£.,/-])(?P<y>(?:19|20)[0-9]{2})(?P<s>s)?(?![\w%/-]|,[0-9]|\.[0-9])"
+)
 
 
 def format_cjk_amount(value: Decimal, lang: str) -> str:

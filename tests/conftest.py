@@ -1,0 +1,38 @@
+"""Shared fixtures: the seed texts run through the pipeline once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+EVALDATA = Path(os.environ.get("NEWSDIGEST_EVALDATA", ROOT.parent / "shared" / "evaldata"))
+
+
+@pytest.fixture(scope="session")
+def seed_docs():
+    """The seeds after the per-document stages (segment, language, roles, metadata...)."""
+    from pipeline.ingest import read_inputs
+    from pipeline.run import process_document
+
+    docs = read_inputs([SEEDS]).documents
+    for doc in docs:
+        process_document(doc)
+    return {d.id[:3]: d for d in docs}
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """The whole pipeline on seeds/, written to a temporary output folder."""
+    from pipeline.config import Config
+    from pipeline.run import run
+
+    out = tmp_path_factory.mktemp("digest")
+    result = run([SEEDS], Config(), out_dir=out)
+    return result, out

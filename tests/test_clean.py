@@ -1,0 +1,79 @@
+"""Roles on the seeds: boilerplate and related blocks found, content untouched."""
+
+from __future__ import annotations
+
+from pipeline.clean import load_rules, match_rule
+from pipeline.model import Segment
+
+
+def _role(doc, text):
+    found = [s for s in doc.segments if s.text == text]
+    assert found, f"{text!r} not in {doc.id}"
+    return found[0].role, found[0].rule
+
+
+def test_podcast_page_labels_are_boilerplate(seed_docs):
+    doc = seed_docs["000"]
+    for label in ["新闻", "14 分钟", "PDF", "单集简介 ...", "更多", "单集文稿 ...", "2025-06-08",
+                  "WSJ What’s News", "Learn more about your ad choices.",
+                  "Visit megaphone.fm/adchoices"]:
+        assert _role(doc, label)[0] == "boilerplate", label
+
+
+def test_titles_including_translated_headline(seed_docs):
+    doc = seed_docs["000"]
+    assert _role(doc, "Can the U.S. Catch Up in the Critical Minerals Race?")[0] == "title"
+    assert _role(doc, "美国能否在关键矿产竞赛中迎头赶上?") == ("title", "translated_title")
+    assert doc.title == "Can the U.S. Catch Up in the Critical Minerals Race?"
+
+
+def test_chinese_headline_over_english_body(seed_docs):
+    doc = seed_docs["003"]
+    assert _role(doc, "Workflow")[0] == "boilerplate"
+    assert doc.title.startswith("中国手握稀土“王牌”")
+    assert {s.lang for s in doc.segments if s.role == "title"} == {"zh"}
+    assert {s.lang for s in doc.segments if s.role == "body"} == {"en"}
+    assert doc.outlet == "Sou Hu Cai Jing"
+    assert str(doc.date) == "2025-06-09"
+
+
+def test_further_reading_list_is_related(seed_docs):
+    doc = seed_docs["000"]
+    assert _role(doc, "Further Reading:")[0] == "related"
+    assert _role(doc, "China Owns That Market.")[0] == "related"
+
+
+def test_korean_copyright_and_syndication_footer(seed_docs):
+    doc = seed_docs["002"]
+    assert _role(doc, "Copyright ⓒ 뉴스로드 무단 전재 및 재배포 금지") == ("boilerplate", "copyright")
+    assert _role(doc, "본 콘텐츠는 뉴스픽 파트너스에서 공유된 콘텐츠입니다.")[0] == "boilerplate"
+    assert doc.outlet == "뉴스로드"
+
+
+def test_related_block_cookie_banner_and_image_credits(seed_docs):
+    doc = seed_docs["004"]
+    assert _role(doc, "関連記事")[0] == "related"
+    assert _role(doc, "貿易代表部は、多国間貿易イニシアチブの検討も示唆した。")[0] == "related"
+    assert _role(doc, "AIによって生成された画像") == ("boilerplate", "image_credit")
+    assert _role(doc, "このウェブサイトはCookieを使用します") == ("boilerplate", "cookie_banner")
+    assert _role(doc, "拒否") == ("boilerplate", "consent_button")
+    # the article itself stays body
+    assert _role(doc, 'On Monday, Trump announced "Project Vault," a nearly $12 billion critical '
+                      'mineral reserve.')[0] == "body"
+
+
+def test_news_prose_triggers_no_rule(seed_docs):
+    """Every English body sentence of the plain news seeds survives the rules."""
+    for key in ("001", "002"):
+        body = [s for s in seed_docs[key].segments if s.lang == "en"]
+        assert body and all(s.role == "body" for s in body)
+
+
+def test_rules_are_data_and_language_aware():
+    rules = load_rules()
+    assert {r.name for r in rules} >= {"cookie_banner", "copyright", "ad_notice",
+                                       "image_credit", "related_header"}
+    seg = Segment(text="We use cookies to improve your experience.", start=0, end=0, lang="en")
+    assert match_rule(seg, rules).name == "cookie_banner"
+    long_label = Segment(text="更多" * 30, start=0, end=0, lang="zh")
+    assert match_rule(long_label, rules) is None

@@ -1,0 +1,57 @@
+"""Duplicates: the seed that repeats its body, copies of documents, near copies."""
+
+from __future__ import annotations
+
+import copy
+
+from pipeline.dedup import mark_duplicate_documents, normalise_text, shingles
+from pipeline.model import Document
+from pipeline.run import process_document
+
+
+def test_repeated_body_inside_one_seed(seed_docs):
+    doc = seed_docs["001"]
+    repeats = [s for s in doc.segments if s.duplicate_of is not None]
+    assert len(repeats) == 15  # the whole body after the lead sentence appears twice
+    for seg in repeats:
+        assert doc.segments[seg.duplicate_of].text == seg.text
+        assert not seg.is_content
+
+
+def test_other_seeds_have_no_repeats(seed_docs):
+    for key in ("000", "002", "003", "004"):
+        assert all(s.duplicate_of is None for s in seed_docs[key].segments), key
+
+
+def _doc(doc_id: str, text: str) -> Document:
+    doc = Document(id=doc_id, text=text, source=doc_id)
+    process_document(doc)
+    return doc
+
+
+def test_identical_and_near_identical_documents(seed_docs):
+    original = seed_docs["002"]
+    exact = _doc("copy", original.text)
+    edited_text = original.text.replace("$400 million", "400 million dollars").replace(
+        "South China Morning Post", "SCMP newspaper")
+    near = _doc("near", edited_text)
+    other = copy.deepcopy(seed_docs["004"])
+    docs = [copy.deepcopy(original), exact, near, other]
+    for d in docs:
+        d.duplicate_of = None
+    assert mark_duplicate_documents(docs, 0.8) == 2
+    assert exact.duplicate_of == original.id
+    assert near.duplicate_of == original.id
+    assert docs[3].duplicate_of is None
+
+
+def test_rewrites_of_one_event_are_not_duplicates(seed_docs):
+    """001 and 004 tell the same event in different words: one event, two sources."""
+    a, b = copy.deepcopy(seed_docs["001"]), copy.deepcopy(seed_docs["004"])
+    assert mark_duplicate_documents([a, b], 0.8) == 0
+
+
+def test_cjk_text_uses_character_shingles():
+    assert normalise_text("Ｕ.Ｓ．  Export—Controls!") == "u s export controls"
+    grams = shingles("中国手握稀土王牌")
+    assert "中国手握" in grams and all(len(g) == 4 for g in grams)
