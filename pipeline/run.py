@@ -24,7 +24,7 @@ from pipeline.metadata import fill_metadata
 from pipeline.model import Digest, Document, digest_to_dict
 from pipeline.segment import segment_document
 from pipeline.summarize import summarize_event
-from pipeline.summarize.extractive import display_text
+from pipeline.summarize.extractive import display_text, headline
 from pipeline.translate import TranslationRouter
 
 DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document], object]], ...] = (
@@ -66,8 +66,7 @@ def process_document(doc: Document) -> None:
         stage(doc)
     if not doc.title:
         lead = next((s.text for _, s in doc.content_segments if s.role == "body"), "")
-        lead = display_text(lead)
-        doc.title = lead if len(lead) <= TITLE_FALLBACK_CHARS else lead[:TITLE_FALLBACK_CHARS] + "…"
+        doc.title = headline(lead, TITLE_FALLBACK_CHARS) or None
 
 
 def embed_documents(docs: list[Document], config: Config, show: bool) -> None:

@@ -13,8 +13,8 @@ import numpy as np
 
 from pipeline.config import Config
 from pipeline.embed.base import normalise
-from pipeline.model import Document, Event, Source, SummarySentence
-from pipeline.summarize.extractive import Selected, display_text, select
+from pipeline.model import Document, Event, Source, SummarySentence, Translation
+from pipeline.summarize.extractive import Selected, display_text, headline, select
 from pipeline.translate import TranslationRouter
 
 
@@ -31,11 +31,12 @@ def by_centrality(members: list[Document]) -> list[Document]:
 
 
 def _in_lang(text: str, src: str, lang: str, sources: list[Source],
-             router: TranslationRouter) -> SummarySentence:
+             router: TranslationRouter) -> tuple[SummarySentence, Translation | None]:
+    """The text in `lang`: itself when already there, else through the router."""
     if src == lang:
-        return SummarySentence(text, lang, "original", sources)
+        return SummarySentence(text, lang, "original", sources), None
     result = router.translate([text], src, lang)[0]
-    return SummarySentence(
+    sentence = SummarySentence(
         result.text,
         lang if not result.untranslated else src,
         result.tier,
@@ -43,22 +44,25 @@ def _in_lang(text: str, src: str, lang: str, sources: list[Source],
         backend=result.backend,
         untranslated=result.untranslated,
     )
+    return sentence, result
 
 
-def summary_in(picked: list[Selected], lang: str, router: TranslationRouter,
-               docs: dict[str, Document]) -> list[SummarySentence]:
+def summary_in(picked: list[Selected], lang: str,
+               router: TranslationRouter) -> list[SummarySentence]:
     out = []
+    used: set[tuple[str, int]] = set()
     for sel in picked:
-        native = next((s for s in sel.sources if s.lang == lang), None)
+        native = next((s for s in sel.sources if s.lang == lang
+                       and (s.document, s.segment) not in used), None)
         if native is not None:
+            used.add((native.document, native.segment))
             out.append(SummarySentence(display_text(native.text), lang, "original", sel.sources))
             continue
         primary = sel.primary
-        sentence = _in_lang(display_text(primary.seg.text), primary.seg.lang, lang, sel.sources,
-                            router)
-        if sentence.tier != "original" or sentence.untranslated:
-            primary.seg.translations[lang] = router.translate(
-                [display_text(primary.seg.text)], primary.seg.lang, lang)[0]
+        sentence, translation = _in_lang(display_text(primary.seg.text), primary.seg.lang, lang,
+                                         sel.sources, router)
+        if translation is not None:
+            primary.seg.translations[lang] = translation
         out.append(sentence)
     return out
 
@@ -88,8 +92,12 @@ def event_title(members: list[Document], lang: str, router: TranslationRouter,
     for _, titles in titled:
         if titles:
             text, title_lang, sources = titles[0]
-            return _in_lang(text, title_lang, lang, sources, router)
-    return summary[0] if summary else None
+            return _in_lang(text, title_lang, lang, sources, router)[0]
+    if not summary:
+        return None
+    lead = summary[0]
+    return SummarySentence(headline(lead.text), lead.lang, lead.tier, lead.sources,
+                           backend=lead.backend, untranslated=lead.untranslated)
 
 
 def summarize_event(event: Event, docs: dict[str, Document], config: Config,
@@ -99,7 +107,7 @@ def summarize_event(event: Event, docs: dict[str, Document], config: Config,
     for lang in config.langs:
         picked = select(members, config.summary_min, config.summary_max,
                         config.paraphrase_similarity, lang)
-        event.summary[lang] = summary_in(picked, lang, router, docs)
+        event.summary[lang] = summary_in(picked, lang, router)
         title = event_title(members, lang, router, event.summary[lang])
         if title is not None:
             event.title[lang] = title

@@ -22,6 +22,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _QUOTED = re.compile(r"[\"“'‘「『][^\"”'’」』]*[\"”'’」』]")
 _TALK = re.compile(r"\b(I|I'm|I've|we|we're|we've|us|our|you|your|listeners?)\b")
 _FOOTNOTE = re.compile(r"\s*(\[\d+\])+")
+_CLAUSE_BREAK = re.compile(r", |; | — | – |，|；")
 
 MMR_LAMBDA = 0.7
 SUPPORT_BONUS = 0.03
@@ -44,6 +45,18 @@ class Candidate:
 def display_text(text: str) -> str:
     """What readers see: footnote markers like [1][3] dropped."""
     return _FOOTNOTE.sub("", text).strip()
+
+
+def headline(text: str, limit: int = 100) -> str:
+    """A lead sentence cut to headline length at its first clause break, for untitled news."""
+    text = display_text(text).rstrip("。.")
+    if len(text) <= limit:
+        return text
+    for match in _CLAUSE_BREAK.finditer(text):
+        head = text[: match.start()]
+        if len(head.split()) >= 6 or len(_CJK.findall(head)) >= 12:
+            return head if len(head) <= limit else head[:limit].rsplit(" ", 1)[0] + "…"
+    return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def is_summary_worthy(seg: Segment) -> bool:

@@ -82,7 +82,10 @@ class JMdictGlossTranslator:
     def supports(self, src: str, tgt: str) -> bool:
         return src.split("-")[0].lower() == "ja" and tgt.split("-")[0].lower() == "en"
 
-    def translate(self, texts: Sequence[str], src: str = "ja", tgt: str = "en") -> list[Translation]:
+    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+        """One gloss per text, same order; a pair this backend does not serve is an error."""
+        if not self.supports(src, tgt):
+            raise ValueError(f"{self.name} does not translate {src}->{tgt}")
         return [Translation(self.gloss(t), "gloss", self.name) for t in texts]
 
     # ------------------------------------------------------------------ per-thread resources

@@ -61,6 +61,10 @@ _SKIP_SENSE = re.compile(
     r"used in |also pr\.|Taiwan pr\.|also written|pr\. |abbr\. for|classifier for|\(Tw\)|"
     r"\(old\)|\(dialect\)|\(archaic\)|\(literary\)|\(onom\.\))", re.IGNORECASE
 )
+_NEEDS_CLEANING = re.compile(rf"[(\[|{_HAN}]")
+_PAREN = re.compile(r"\([^()]*\)")
+_REFERENCE = re.compile(rf"\[[^\]]*\]|[{_HAN}|]+")
+_PLACEHOLDERS = {"sb", "sth", "sb's", "one's"}
 _DEMONSTRATIVES = set("每这那各该此哪某")
 _CLASSIFIERS = set("个架位名项家座台件条只本枚种批艘辆次届轮")
 _VERB_COMPLEMENT = ("不住", "不了", "不起", "不动", "不下")
@@ -147,14 +151,14 @@ def load_cedict() -> dict[str, tuple[CedictEntry, ...]]:
 def clean_sense(definition: str, proper: bool = False) -> str:
     """'(bound form) USA (abbr. for 美國|美国[Mei3 guo2])' → 'USA'; 'to lower' → 'lower'."""
     d = definition
-    for _ in range(2):  # nested parentheses
-        d = re.sub(r"\([^()]*\)", " ", d)
-    d = re.sub(rf"\[[^\]]*\]|[{_HAN}|]+", " ", d)
-    d = re.sub(r"\s+", " ", d).strip(" ,;:.")
+    if _NEEDS_CLEANING.search(d):  # most senses are plain words: skip the regexes
+        d = _PAREN.sub(" ", _PAREN.sub(" ", d))  # twice for nested parentheses
+        d = _REFERENCE.sub(" ", d)
+    d = d.strip(" ,;:.")
     if proper:
-        d = d.split(",")[0].strip()
-    words = [w for w in d.removeprefix("to ").split() if w not in ("sb", "sth", "sb's", "one's")]
-    return " ".join(words)
+        d = d.split(",")[0]
+    words = [w for w in d.removeprefix("to ").split() if w not in _PLACEHOLDERS]
+    return " ".join(words).strip(" ,;:.")
 
 
 def best_sense(entries: Sequence[CedictEntry]) -> str | None:
@@ -191,7 +195,10 @@ class CedictGlossTranslator:
     def supports(self, src: str, tgt: str) -> bool:
         return src.split("-")[0].lower() == "zh" and tgt.split("-")[0].lower() == "en"
 
-    def translate(self, texts: Sequence[str], src: str = "zh", tgt: str = "en") -> list[Translation]:
+    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+        """One gloss per text, same order; a pair this backend does not serve is an error."""
+        if not self.supports(src, tgt):
+            raise ValueError(f"{self.name} does not translate {src}->{tgt}")
         return [Translation(self.gloss(t), "gloss", self.name) for t in texts]
 
     def gloss(self, text: str) -> str:

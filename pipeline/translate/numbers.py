@@ -18,8 +18,7 @@ Span = tuple[int, int, str]  # start, end (offsets into the input), replacement 
 # full-width comma is left alone: in CJK text it is a clause separator, not a digit group.
 _WIDTH = str.maketrans("０１２３４５６７８９．％＄", "0123456789.%$")
 
-_HAN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_HAN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "兩": 2}
 _SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000,
           "십": 10, "백": 100, "천": 1000}
 _BIG = {"万": 10**4, "萬": 10**4, "만": 10**4, "亿": 10**8, "億": 10**8, "억": 10**8,
@@ -29,46 +28,38 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
                   "ninth", "tenth")
 
-# CJK unit → (singular, plural). "$"/"HK$" are prefixes, "%" is glued, "" drops a classifier.
-_UNIT_GROUPS: list[tuple[tuple[str, ...], str, str]] = [
-    (("美元", "美金", "米ドル", "ドル", "달러"), "$", "$"),
-    (("港元", "港币", "港幣", "香港ドル", "홍콩달러"), "HK$", "HK$"),
-    (("日元", "日圆", "円", "엔"), "yen", "yen"),
-    (("人民币", "人民幣", "人民元", "元", "块", "위안"), "yuan", "yuan"),
-    (("欧元", "歐元", "ユーロ", "유로"), "euro", "euros"),
-    (("英镑", "英鎊", "ポンド", "파운드"), "pound", "pounds"),
-    (("韩元", "韓元", "ウォン", "원"), "won", "won"),
-    (("个百分点", "個百分點", "ポイント", "퍼센트포인트", "%p"), "percentage point",
-     "percentage points"),
-    (("%", "パーセント", "퍼센트"), "%", "%"),
-    (("万吨", "吨", "噸", "トン", "톤"), "tonne", "tonnes"),
-    (("公斤", "千克", "キログラム", "キロ", "킬로그램", "kg"), "kg", "kg"),
-    (("平方公里", "平方キロメートル", "제곱킬로미터"), "square km", "square km"),
-    (("公里", "キロメートル", "킬로미터", "km"), "km", "km"),
-    (("个国家", "個國家", "个国", "カ国", "か国", "ヶ国", "ケ国", "箇国", "개국", "国"),
-     "country", "countries"),
-    (("个月", "個月", "カ月", "か月", "ヶ月", "ケ月", "箇月", "개월"), "month", "months"),
-    (("年間", "年间", "년간", "年", "년"), "year", "years"),
-    (("天", "日間", "日间", "일간"), "day", "days"),
-    (("小时", "小時", "時間", "시간"), "hour", "hours"),
-    (("分钟", "分鐘", "分間", "분"), "minute", "minutes"),
-    (("週間", "周", "주간", "주"), "week", "weeks"),
-    (("岁", "歲", "歳", "세"), "year old", "years old"),
-    (("倍", "배"), "times", "times"),
-    (("次", "回", "번"), "time", "times"),
-    (("名", "人", "명"), "person", "people"),
-    (("个", "個", "つ", "개", "架", "艘", "辆", "輛", "项", "項", "座", "台", "件", "条",
-      "條", "位", "只", "隻", "本", "枚", "家", "所", "种", "種", "批"), "", ""),
-]
-_UNIT = {form: (sing, plur) for forms, sing, plur in _UNIT_GROUPS for form in forms}
-_QUALIFIER = {"约": "about", "約": "about", "大约": "about", "大約": "about", "约为": "about",
-              "将近": "nearly", "將近": "nearly", "超过": "more than", "超過": "more than",
-              "逾": "more than", "약": "about", "以上": "more than", "超": "more than",
-              "이상": "more than", "以下": "at most", "이하": "at most", "左右": "about",
-              "前後": "about", "前后": "about", "ほど": "about", "程度": "about",
-              "くらい": "about", "ぐらい": "about", "가량": "about", "정도": "about",
-              "쯤": "about", "近く": "nearly", "多": "more than", "余": "more than",
-              "餘": "more than", "여": "more than"}
+# CJK unit forms | English singular | plural. "$"/"HK$" are prefixes, "%" is glued to the
+# number, an empty English word drops a classifier (3个 → 3).
+_UNIT_ROWS = (
+    "美元 美金 米ドル ドル 달러|$|$; 港元 港币 港幣 香港ドル 홍콩달러|HK$|HK$; "
+    "日元 日圆 円 엔|yen|yen; 人民币 人民幣 人民元 元 块 위안|yuan|yuan; "
+    "欧元 歐元 ユーロ 유로|euro|euros; 英镑 英鎊 ポンド 파운드|pound|pounds; "
+    "韩元 韓元 ウォン 원|won|won; "
+    "个百分点 個百分點 ポイント 퍼센트포인트 %p|percentage point|percentage points; "
+    "% パーセント 퍼센트|%|%; 吨 噸 トン 톤|tonne|tonnes; "
+    "公斤 千克 キログラム キロ 킬로그램 kg|kg|kg; "
+    "平方公里 平方キロメートル 제곱킬로미터|square km|square km; "
+    "公里 キロメートル 킬로미터 km|km|km; "
+    "个国家 個國家 个国 カ国 か国 ヶ国 ケ国 箇国 개국 国|country|countries; "
+    "个月 個月 カ月 か月 ヶ月 ケ月 箇月 개월|month|months; 年間 年间 년간 年 년|year|years; "
+    "天 日間 日间 일간|day|days; 小时 小時 時間 시간|hour|hours; "
+    "分钟 分鐘 分間 분|minute|minutes; 週間 周 주간 주|week|weeks; "
+    "岁 歲 歳 세|year old|years old; 倍 배|times|times; 次 回 번|time|times; "
+    "名 人 명|person|people; "
+    "个 個 つ 개 架 艘 辆 輛 项 項 座 台 件 条 條 位 只 隻 本 枚 家 所 种 種 批||"
+)
+_UNIT = {form: (sing, plur) for row in _UNIT_ROWS.split("; ")
+         for forms, sing, plur in [row.split("|")] for form in forms.split()}
+_QUALIFIER = {
+    form: english
+    for english, forms in (
+        ("about", "约 約 大约 大約 约为 약 左右 前後 前后 ほど 程度 くらい ぐらい 가량 정도 쯤"),
+        ("nearly", "将近 將近 近く"),
+        ("more than", "超过 超過 逾 以上 超 이상 多 余 餘 여"),
+        ("at most", "以下 이하"),
+    )
+    for form in forms.split()
+}
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -308,22 +299,17 @@ def cjk_numbers_to_english(text: str) -> str:
 _LANGS = ("zh", "ja", "ko")
 _EN_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
              "k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
-_EN_UNITS: dict[str, tuple[str, str, str]] = {
-    "$": ("美元", "ドル", "달러"), "us$": ("美元", "ドル", "달러"),
-    "dollar": ("美元", "ドル", "달러"),
-    "hk$": ("港元", "香港ドル", "홍콩달러"), "€": ("欧元", "ユーロ", "유로"),
-    "euro": ("欧元", "ユーロ", "유로"), "£": ("英镑", "ポンド", "파운드"),
-    "pound": ("英镑", "ポンド", "파운드"), "yen": ("日元", "円", "엔"),
-    "yuan": ("元", "元", "위안"), "won": ("韩元", "ウォン", "원"),
-    "tonne": ("吨", "トン", "톤"), "ton": ("吨", "トン", "톤"), "metric ton": ("吨", "トン", "톤"),
-    "kilogram": ("公斤", "キロ", "킬로그램"), "kg": ("公斤", "キロ", "킬로그램"),
-    "kilometer": ("公里", "キロ", "킬로미터"), "kilometre": ("公里", "キロ", "킬로미터"),
-    "km": ("公里", "キロ", "킬로미터"), "people": ("人", "人", "명"), "person": ("人", "人", "명"),
-    "country": ("个国家", "カ国", "개국"), "nation": ("个国家", "カ国", "개국"),
-    "year": ("年", "年", "년"), "month": ("个月", "カ月", "개월"), "week": ("周", "週間", "주"),
-    "day": ("天", "日", "일"), "hour": ("小时", "時間", "시간"), "minute": ("分钟", "分", "분"),
-    "time": ("次", "回", "번"),
-}
+# English unit keys (comma-separated) | zh | ja | ko
+_EN_UNIT_ROWS = (
+    "$,us$,dollar|美元|ドル|달러; hk$|港元|香港ドル|홍콩달러; €,euro|欧元|ユーロ|유로; "
+    "£,pound|英镑|ポンド|파운드; yen|日元|円|엔; yuan|元|元|위안; won|韩元|ウォン|원; "
+    "tonne,ton,metric ton|吨|トン|톤; kilogram,kg|公斤|キロ|킬로그램; "
+    "kilometer,kilometre,km|公里|キロ|킬로미터; people,person|人|人|명; "
+    "country,nation|个国家|カ国|개국; year|年|年|년; month|个月|カ月|개월; week|周|週間|주; "
+    "day|天|日|일; hour|小时|時間|시간; minute|分钟|分|분; time|次|回|번"
+)
+_EN_UNITS = {key: (zh, ja, ko) for row in _EN_UNIT_ROWS.split("; ")
+             for keys, zh, ja, ko in [row.split("|")] for key in keys.split(",")}
 _EN_VAGUE = {"hundreds of billions": ("数千亿", "数千億", "수천억"),
              "tens of billions": ("数百亿", "数百億", "수백억"),
              "billions": ("数十亿", "数十億", "수십억"),

@@ -164,7 +164,10 @@ class ReverseCedictGlossTranslator:
     def supports(self, src: str, tgt: str) -> bool:
         return src.split("-")[0].lower() == "en" and tgt.split("-")[0].lower() == "zh"
 
-    def translate(self, texts: Sequence[str], src: str = "en", tgt: str = "zh") -> list[Translation]:
+    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+        """One gloss per text, same order; a pair this backend does not serve is an error."""
+        if not self.supports(src, tgt):
+            raise ValueError(f"{self.name} does not translate {src}->{tgt}")
         return [Translation(self.gloss(t), "gloss", self.name) for t in texts]
 
     def gloss(self, text: str) -> str:
