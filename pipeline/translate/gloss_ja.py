@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.model import Translation
+from pipeline.translate.gloss_base import DictionaryGloss, splice
 from pipeline.translate.gloss_zh import PUNCT, join_gloss
 from pipeline.translate.numbers import find_cjk_numbers
 
@@ -68,10 +68,11 @@ def _pick_gloss(senses: Sequence[Any]) -> str | None:
     return None
 
 
-class JMdictGlossTranslator:
+class JMdictGlossTranslator(DictionaryGloss):
     """ja → en word gloss (tier "gloss"); one Jamdict and one Sudachi tokenizer per thread."""
 
     name = "gloss-jmdict"
+    src, tgt = "ja", "en"
 
     def __init__(self, overrides: dict[str, str] | None = None) -> None:
         self._overrides = {**JA_OVERRIDES, **(overrides or {})}
@@ -79,14 +80,7 @@ class JMdictGlossTranslator:
         self._words: dict[tuple[str, str], str | None] = {}
         self._names: dict[tuple[str, str, str], str | None] = {}
 
-    def supports(self, src: str, tgt: str) -> bool:
-        return src.split("-")[0].lower() == "ja" and tgt.split("-")[0].lower() == "en"
 
-    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
-        """One gloss per text, same order; a pair this backend does not serve is an error."""
-        if not self.supports(src, tgt):
-            raise ValueError(f"{self.name} does not translate {src}->{tgt}")
-        return [Translation(self.gloss(t), "gloss", self.name) for t in texts]
 
     # ------------------------------------------------------------------ per-thread resources
     def _jam(self) -> Any:
@@ -102,7 +96,9 @@ class JMdictGlossTranslator:
         if tok is None:
             from sudachipy import Dictionary
 
-            tok = self._local.tok = Dictionary(dict="core").create()
+            sudachi = Dictionary(dict="core")
+            make = getattr(sudachi, "tokenizer", None) or sudachi.create  # create(): <0.7
+            tok = self._local.tok = make()
         return tok
 
     # ------------------------------------------------------------------ glossing
@@ -110,14 +106,7 @@ class JMdictGlossTranslator:
         """One text → one English gloss line."""
         if not text.strip():
             return ""
-        tokens: list[str] = []
-        pos = 0
-        for start, end, english in find_cjk_numbers(text):
-            tokens += self._tokens(text[pos:start])
-            tokens.append(english)
-            pos = end
-        tokens += self._tokens(text[pos:])
-        return join_gloss(tokens)
+        return join_gloss(splice(text, find_cjk_numbers(text), self._tokens))
 
     def _tokens(self, chunk: str) -> list[str]:
         """Latin runs (G7, F-35) stay whole; Japanese runs go through Sudachi."""

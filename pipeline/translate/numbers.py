@@ -9,7 +9,7 @@ deterministic; `Decimal` keeps 1.5万 → 15,000 exact.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
 Span = tuple[int, int, str]  # start, end (offsets into the input), replacement text
@@ -117,7 +117,9 @@ def parse_cjk_number(text: str, positional: bool = False) -> Decimal | None:
             cur += Decimal("0." + "".join(str(_HAN_DIGIT[c]) for c in m.group()))
             prev, i = "num", i + 1 + m.end()
             continue
-        if ch in _HAN_DIGIT:
+        if ch in "零〇" and not positional:
+            prev = "zero"  # 一千零五: a placeholder between places, not a digit
+        elif ch in _HAN_DIGIT:
             if prev == "han" and cur is not None:
                 if not positional:
                     return None
@@ -254,15 +256,16 @@ _CJK_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] 
 ]
 
 
-def _resolve(cands: list[tuple[int, int, int, str]]) -> list[Span]:
-    """Leftmost, then longest, then earliest rule wins; overlapping candidates are dropped."""
-    out: list[Span] = []
-    end = 0
-    for start, stop, _prio, text in sorted(cands, key=lambda c: (c[0], -c[1], c[2])):
-        if start >= end:
-            out.append((start, stop, text))
-            end = stop
-    return out
+def _collect(text: str, rules: Sequence[tuple[re.Pattern[str], Callable[..., str | None]]],
+             *args: str) -> list[Span]:
+    """Every rule's rendered matches; leftmost, then longest, then earliest rule wins."""
+    cands = [(m.start(), -m.end(), prio, out) for prio, (pattern, render) in enumerate(rules)
+             for m in pattern.finditer(text) if (out := render(m, *args))]
+    spans: list[Span] = []
+    for start, neg_end, _prio, out in sorted(cands):
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, -neg_end, out))
+    return spans
 
 
 def find_cjk_numbers(text: str) -> list[Span]:
@@ -270,14 +273,7 @@ def find_cjk_numbers(text: str) -> list[Span]:
 
     Glossers replace these spans before segmentation so 400亿美元 stays one "$40 billion".
     """
-    norm = text.translate(_WIDTH)
-    cands: list[tuple[int, int, int, str]] = []
-    for prio, (pattern, render) in enumerate(_CJK_RULES):
-        for m in pattern.finditer(norm):
-            out = render(m)
-            if out:
-                cands.append((m.start(), m.end(), prio, out))
-    return _resolve(cands)
+    return _collect(text.translate(_WIDTH), _CJK_RULES)
 
 
 def _substitute(text: str, spans: list[Span]) -> str:
@@ -409,17 +405,10 @@ def _en_vague(m: re.Match[str], lang: str) -> str:
 
 def find_english_numbers(text: str, lang: str = "zh") -> list[Span]:
     """English amount/unit/date spans with their `lang` (zh, ja or ko) rendering."""
-    rules: list[tuple[re.Pattern[str], Callable[[re.Match[str], str], str | None]]] = [
-        (_EN_MDY, _en_date), (_EN_DMY, _en_date), (_EN_MY, _en_date), (_EN_VAGUE_RE, _en_vague),
-        (_EN_QTY, _en_qty), (_EN_YEAR, _en_date), (_EN_MONTH, _en_date),
-    ]
-    cands: list[tuple[int, int, int, str]] = []
-    for prio, (pattern, render) in enumerate(rules):
-        for m in pattern.finditer(text):
-            out = render(m, lang)
-            if out:
-                cands.append((m.start(), m.end(), prio, out))
-    return _resolve(cands)
+    rules = [(_EN_MDY, _en_date), (_EN_DMY, _en_date), (_EN_MY, _en_date),
+             (_EN_VAGUE_RE, _en_vague), (_EN_QTY, _en_qty), (_EN_YEAR, _en_date),
+             (_EN_MONTH, _en_date)]
+    return _collect(text, rules, lang)
 
 
 def english_numbers_to(text: str, lang: str) -> str:

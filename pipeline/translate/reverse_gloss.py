@@ -12,19 +12,28 @@ import math
 import re
 import threading
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.model import Translation
-from pipeline.translate.gloss_zh import _SKIP_SENSE, cached, clean_sense, load_cedict
+from pipeline.translate.gloss_base import DictionaryGloss, splice
+from pipeline.translate.gloss_zh import (
+    SKIP_SENSE,
+    CedictEntry,
+    cached,
+    clean_sense,
+    is_proper,
+    iter_cedict,
+    load_cedict,
+)
 from pipeline.translate.numbers import find_english_numbers
 
 _MAX_WORDS = 4
 _TOKEN = re.compile(
     r"(?P<url>(?:https?://|www\.)\S+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/\S*)"
-    r"|(?P<abbr>(?:[A-Z]\.){2,})"
+    r"|(?P<abbr>(?:[A-Z]\.){2,}|(?:Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Gov|St|Jr|Sr|Inc|Corp|Ltd|Co"
+    r"|No|vs|etc)\.(?!\w))"
     r"|(?P<word>[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*)"
     r"|(?P<num>[0-9](?:[0-9,.]*[0-9])?)"
     r"|(?P<space>\s+)"
@@ -49,17 +58,12 @@ class Index(NamedTuple):
     proper: dict[str, str]
 
 
-def _jieba_freq() -> dict[str, int]:
-    """Word counts from jieba's bundled dict.txt: how common each headword is in Chinese."""
+def _jieba_freq() -> dict[str, str]:
+    """Word counts (as digit strings) from jieba's bundled dict.txt: how common a word is."""
     import jieba
 
-    freq: dict[str, int] = {}
-    with (Path(jieba.__file__).parent / "dict.txt").open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(" ")
-            if len(parts) >= 2 and parts[1].isdigit():
-                freq[parts[0]] = int(parts[1])
-    return freq
+    text = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
+    return dict(re.findall(r"^(\S+) ([0-9]+)", text, re.MULTILINE))
 
 
 def build_index() -> Index:
@@ -70,19 +74,22 @@ def build_index() -> Index:
     """
     freq = _jieba_freq()
     best: dict[tuple[bool, str], tuple[float, str]] = {}
-    entries = dict.fromkeys(e for group in load_cedict().values() for e in group)
+    if load_cedict.cache_info().currsize:  # already in memory: no second parse
+        entries: Iterable[CedictEntry] = dict.fromkeys(e for g in load_cedict().values() for e in g)
+    else:
+        entries = iter_cedict()
     for entry in entries:
-        head = entry.simplified
+        head, proper = entry[0], is_proper(entry)
         if not _HAN_ONLY.fullmatch(head):
             continue
-        base = math.log(freq.get(head, 0) + 1) - (0.7 if len(head) == 1 else 0.0)
-        for pos, definition in enumerate(entry.definitions):
-            if _SKIP_SENSE.match(definition):
+        base = math.log(int(freq.get(head, 0)) + 1) - (0.7 if len(head) == 1 else 0.0)
+        for pos, definition in enumerate(entry[3]):
+            if SKIP_SENSE.match(definition):
                 continue
-            key = clean_sense(definition, entry.proper)
+            key = clean_sense(definition, proper)
             if not key or len(key.split()) > _MAX_WORDS:
                 continue
-            slot = (entry.proper, key if entry.proper else key.lower())
+            slot = (proper, key if proper else key.lower())
             score = base - pos
             old = best.get(slot)
             if old is None or (-score, head) < (-old[0], old[1]):
@@ -156,19 +163,11 @@ class _Tok(NamedTuple):
     text: str
 
 
-class ReverseCedictGlossTranslator:
+class ReverseCedictGlossTranslator(DictionaryGloss):
     """en → zh word gloss (tier "gloss"); the index loads on first use."""
 
     name = "gloss-cedict-reverse"
-
-    def supports(self, src: str, tgt: str) -> bool:
-        return src.split("-")[0].lower() == "en" and tgt.split("-")[0].lower() == "zh"
-
-    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
-        """One gloss per text, same order; a pair this backend does not serve is an error."""
-        if not self.supports(src, tgt):
-            raise ValueError(f"{self.name} does not translate {src}->{tgt}")
-        return [Translation(self.gloss(t), "gloss", self.name) for t in texts]
+    src, tgt = "en", "zh"
 
     def gloss(self, text: str) -> str:
         """One English text → one Chinese gloss line."""
@@ -177,13 +176,9 @@ class ReverseCedictGlossTranslator:
         return _join(self._pieces(self._tokenize(text)))
 
     def _tokenize(self, text: str) -> list[_Tok]:
-        toks: list[_Tok] = []
-        pos = 0
-        for start, end, zh in find_english_numbers(text, "zh"):
-            toks += self._split(text[pos:start])
-            toks.append(_Tok("cjk", zh))
-            pos = end
-        return toks + list(self._split(text[pos:]))
+        spans = [(start, end, _Tok("cjk", zh)) for start, end, zh in
+                 find_english_numbers(text, "zh")]
+        return splice(text, spans, lambda chunk: list(self._split(chunk)))
 
     def _split(self, text: str) -> Iterator[_Tok]:
         cased, folded, _ = load_table()
