@@ -69,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.run import run
 
     show = not args.quiet and sys.stderr.isatty()
-    result = run(args.inputs, config, out_dir=args.out, show_progress=show)
+    try:
+        result = run(args.inputs, config, out_dir=args.out, show_progress=show)
+    except ValueError as exc:  # a bad backend name or option, found before any work
+        print(f"newsdigest: {exc}", file=sys.stderr)
+        return 1
     for problem in result.problems:
         print(f"newsdigest: {problem}", file=sys.stderr)
     if not args.quiet:

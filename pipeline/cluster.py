@@ -5,7 +5,7 @@ minerals: raw cosines are all 0.90–0.98), and cross-lingual pairs score lower 
 pairs. So a pair's similarity combines (a) embedding cosine after removing the collection's
 mean direction (what every article shares says nothing about which event it reports), and
 (b) TF-IDF cosine over language-free keys (glossary entity ids, multi-word names, amounts),
-where keys every document shares weigh nothing. Documents dated further apart than the
+where keys every document shares weigh almost nothing. Documents dated further apart than the
 window never share an event.
 """
 

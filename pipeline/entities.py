@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from pipeline.model import Document
+from pipeline.translate.numbers import cjk_numbers_to_english
 
 _NAME = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}))+\b")
 _NAME_LEAD = re.compile(r"^(?:The|On|In|At|A|An|And|But|This|That|As|For|From|By|With|After|Since)[ -]")
@@ -24,6 +25,7 @@ _AMOUNT = re.compile(
     r"(\d+(?:[.,]\d+)*)\s*(%|percent|billion|million|trillion|kilograms?|tonnes?|countries)",
     re.IGNORECASE,
 )
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _SCALE = {"billion": 1e9, "million": 1e6, "trillion": 1e12}
 _UNIT = {"kilograms": "kg", "kilogram": "kg", "tonnes": "t", "tonne": "t", "countries": "country"}
 
@@ -66,7 +68,9 @@ def glossary_entities(text: str, lang: str) -> list[str]:
 
 
 def amount_keys(text: str) -> list[str]:
-    """Amounts as language-free keys: `$12 billion` and `120亿美元` (once glossed) agree."""
+    """Amounts as language-free keys: `$12 billion` and `120亿美元` give the same key."""
+    if _CJK.search(text):
+        text = cjk_numbers_to_english(text)
     keys = []
     for number, unit in _AMOUNT.findall(text):
         try:
@@ -101,7 +105,7 @@ def _glossary_names() -> frozenset[str]:
 
 
 def annotate_document(doc: Document) -> None:
-    """Attach entity keys to each content segment (used by clustering and framing)."""
+    """Attach entity keys to each content segment (clustering compares them)."""
     for _, seg in doc.content_segments:
         keys = glossary_entities(seg.text, seg.lang) + amount_keys(seg.text)
         if seg.lang == "en":

@@ -1,8 +1,8 @@
 """Document date and outlet from the page itself, when the input did not declare them.
 
 Headers carry them (`2025-06-08` on its own line, `Sou Hu Cai Jing·2025-06-09 08:45`), and
-footers name the outlet (`Copyright ⓒ 뉴스로드`). A date is taken only with its year; body
-dates without a year are resolved against it later, never invented.
+footers name the outlet (`Copyright ⓒ 뉴스로드`). A date is taken only with its year; dates
+without one (`June 8th`, `On Wednesday`) are not used, so no date is ever invented.
 """
 
 from __future__ import annotations

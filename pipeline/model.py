@@ -190,6 +190,7 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         "source": doc.source,
         "encoding": doc.encoding,
         "lang": doc.main_lang,
+        "declared_lang": doc.declared_lang,
         "duplicate_of": doc.duplicate_of,
         "warnings": list(doc.warnings),
         "segments": [segment_to_dict(s) for s in doc.segments],

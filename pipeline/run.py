@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.clean import clean_document
+from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, document_vector
 from pipeline.config import Config
 from pipeline.dedup import mark_duplicate_documents, mark_repeated_segments
-from pipeline.embed import get_embedder
+from pipeline.embed import Embedder, get_embedder
 from pipeline.entities import annotate_document
 from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
@@ -61,16 +61,19 @@ def _progress(items: Sequence, label: str, show: bool) -> Iterable:
     yield from track(items, description=label, transient=True)
 
 
-def process_document(doc: Document) -> None:
-    for _, stage in DOCUMENT_STAGES:
-        stage(doc)
+def process_document(doc: Document, config: Config | None = None) -> None:
+    rules = load_rules((config or Config()).boilerplate_rules)
+    for name, stage in DOCUMENT_STAGES:
+        if name == "clean":
+            clean_document(doc, rules)
+        else:
+            stage(doc)
     if not doc.title:
         lead = next((s.text for _, s in doc.content_segments if s.role == "body"), "")
         doc.title = headline(lead, TITLE_FALLBACK_CHARS) or None
 
 
-def embed_documents(docs: list[Document], config: Config, show: bool) -> None:
-    embedder = get_embedder(config.embedder, **config.embedder_options)
+def embed_documents(docs: list[Document], embedder: Embedder, show: bool) -> None:
     for doc in _progress(docs, "embedding", show):
         if doc.duplicate_of is not None:
             continue
@@ -84,21 +87,23 @@ def embed_documents(docs: list[Document], config: Config, show: bool) -> None:
 
 def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None,
         show_progress: bool = False) -> RunResult:
+    # backends are built first so a bad name or option fails before any work is done
+    embedder = get_embedder(config.embedder, **config.embedder_options)
+    router = TranslationRouter(config.translators)
     ingested = read_inputs(paths)
     problems = [str(p) for p in ingested.problems]
     docs: list[Document] = []
     for doc in _progress(ingested.documents, "reading", show_progress):
         try:
-            process_document(doc)
+            process_document(doc, config)
         except Exception as exc:  # noqa: BLE001 - one bad document never stops the run
             problems.append(f"{doc.source}: could not be processed ({type(exc).__name__}: {exc})")
             continue
         docs.append(doc)
 
     mark_duplicate_documents(docs, config.near_duplicate_jaccard)
-    embed_documents(docs, config, show_progress)
+    embed_documents(docs, embedder, show_progress)
     events = cluster_documents(docs, config.cluster_threshold, config.date_window_days)
-    router = TranslationRouter(config.translators)
     by_id = {d.id: d for d in docs}
     for event in _progress(events, "summarising", show_progress):
         summarize_event(event, by_id, config, router)

@@ -10,6 +10,7 @@ Japanese, whitespace rules for Korean and English). Offsets always point into `D
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,7 @@ from functools import cache
 from pipeline.model import Document, Segment
 
 _BULLET = re.compile(r"(?:[•·●▪◦‣∙・*]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
+_MD_HEADING = re.compile(r"#{1,6}\s+")
 _TERMINAL = tuple(".!?。！？…\"”’'」』)")
 _SPACE = " \t\u00a0\u3000\u200b\ufeff"
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -50,6 +52,9 @@ def _nlp(lang: str):
     import spacy
 
     if lang == "zh":
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not the user's business
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     elif lang == "ko":
         # spaCy's default Korean tokenizer needs mecab-ko; whitespace rules suffice to split.
@@ -74,6 +79,9 @@ def _lines(text: str) -> list[_Line | None]:
         if start == end:
             out.append(None)
             continue
+        heading = _MD_HEADING.match(text, start, end)
+        if heading and heading.end() < end:
+            start = heading.end()
         bullet = _BULLET.match(text, start, end)
         if bullet and bullet.end() < end:
             start = bullet.end()

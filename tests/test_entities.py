@@ -36,3 +36,8 @@ def test_name_keys_skip_sentence_openers_and_glossary_names():
     assert "name:david copley" in keys
     assert "name:marco rubio" not in keys  # found as a glossary id instead
     assert not any(k.startswith("name:on ") for k in keys)
+
+
+def test_cjk_amounts_give_the_same_keys_as_english():
+    assert amount_keys("120亿美元的关键矿产储备") == amount_keys("a $12 billion reserve")
+    assert amount_keys("21億ドルを投資") == ["num:2.1e+09"]

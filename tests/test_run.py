@@ -182,3 +182,25 @@ def test_clean_run_exits_zero_and_reruns_are_identical(tmp_path):
 def test_bad_language_option_is_a_clear_error(capsys):
     assert main(["run", str(SEEDS), "--langs", "en,fr", "--quiet"]) == 1
     assert "fr" in capsys.readouterr().err
+
+
+def test_unknown_backend_fails_before_any_work(capsys, tmp_path):
+    assert main(["run", str(SEEDS), "--translator", "nmt", "--out", str(tmp_path), "--quiet"]) == 1
+    assert "unknown translator 'nmt'" in capsys.readouterr().err
+    assert not (tmp_path / "digest.json").exists()
+    assert main(["run", str(SEEDS), "--embedder", "nope", "--quiet"]) == 1
+    assert "unknown embedder 'nope'" in capsys.readouterr().err
+
+
+def test_config_file_can_replace_the_boilerplate_rules(tmp_path):
+    from pipeline.config import Config
+    from pipeline.run import run
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rule]]\nname = "delegates"\nrole = "boilerplate"\n'
+                     'patterns = ["^Delegates discussed"]\n', encoding="utf-8")
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(f'boilerplate_rules = "{rules}"\n', encoding="utf-8")
+    result = run([SEEDS / "001_b85f593ae8e40eb1.txt"], Config.from_toml(config_file))
+    roles = {s.rule for s in result.digest.documents[0].segments}
+    assert "delegates" in roles

@@ -57,3 +57,9 @@ def test_each_line_is_a_paragraph_unless_it_continues():
     doc = Document(id="x", text=text, source="x")
     segment_document(doc)
     assert [s.text for s in doc.segments][-1] == "a bullet goes on."
+
+
+def test_markdown_heading_marks_are_markup():
+    doc = Document(id="m", text="# US launches minerals plan\n\nBody sentence here.", source="m")
+    segment_document(doc)
+    assert doc.segments[0].text == "US launches minerals plan"

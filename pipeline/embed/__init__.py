@@ -30,7 +30,10 @@ def get_embedder(name: str, **options) -> Embedder:
         factory = EMBEDDERS[name]
     except KeyError:
         raise ValueError(f"unknown embedder {name!r}; known: {', '.join(sorted(EMBEDDERS))}")
-    return factory(**options)
+    try:
+        return factory(**options)
+    except TypeError as exc:
+        raise ValueError(f"embedder {name!r}: bad options {options}: {exc}") from exc
 
 
 __all__ = ["EMBEDDERS", "Embedder", "get_embedder", "normalise"]

@@ -1,7 +1,7 @@
 """sentence-transformers models from a hub id or a local folder (the `embed` extra).
 
 Users with a model hub pick e.g. `intfloat/multilingual-e5-base`; offline users point
-`model` at a folder from the model store (see models/manifest.toml).
+`model` at a local folder (see models/README.md).
 """
 
 from __future__ import annotations

@@ -95,9 +95,8 @@ def event_title(members: list[Document], lang: str, router: TranslationRouter,
             return _in_lang(text, title_lang, lang, sources, router)[0]
     if not summary:
         return None
-    lead = summary[0]
-    return SummarySentence(headline(lead.text), lead.lang, lead.tier, lead.sources,
-                           backend=lead.backend, untranslated=lead.untranslated)
+    lead = summary[0].sources[0]  # cut the original, then translate: same cut in every language
+    return _in_lang(headline(lead.text), lead.lang, lang, [lead], router)[0]
 
 
 def summarize_event(event: Event, docs: dict[str, Document], config: Config,
