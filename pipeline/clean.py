@@ -4,7 +4,8 @@ Rules live as data in `pipeline/data/boilerplate.toml` (one place, per language)
 only applies them plus one structural rule that needs no words: the header zone. Pages start
 with a run of short lines (site labels, show names, datelines, bylines, a translated headline)
 before the first real paragraph; there, the first headline-like line is the title, a headline
-in another language is its translation, and everything else is a label.
+in another language is its translation, a line ending like a sentence starts the body, and
+everything else is a label.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _WORD = re.compile(r"[A-Za-z][\w'’.-]*")
 _DATELINE = re.compile(
     r"^[\s\d:/.\-年月日년월일·,]*(\d{4}[-/.年]\s?\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})[\s\d:/.\-年月日년월일,]*$"
 )
+_SENTENCE_END = tuple(".。!！")
 _BYLINE = re.compile(r"^(?P<outlet>[^·|•\n]{2,60}?)\s*[·|•]\s*(?P<rest>.*\d{4}.*)$")
 
 
@@ -136,6 +138,8 @@ def mark_header(doc: Document) -> None:
             doc.title = text
         elif _is_headline_like(text) and title_lang and para[0].lang != title_lang:
             _set(para, "title", "translated_title")
+        elif _is_headline_like(text) and text.endswith(_SENTENCE_END):
+            break  # a short first paragraph is still a sentence, not a label
         else:
             _set(para, "boilerplate", "header_label")
 

