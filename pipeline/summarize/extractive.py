@@ -25,6 +25,7 @@ _FOOTNOTE = re.compile(r"\s*(\[\d+\])+")
 _CLAUSE_BREAK = re.compile(r", |; | — | – |，|；")
 
 MMR_LAMBDA = 0.7
+TITLE_WEIGHT = 0.5  # a headline names the event: sentences close to it tell it
 SUPPORT_BONUS = 0.03
 LEAD_BONUS = 0.03
 LANG_BONUS = 0.05
@@ -82,25 +83,37 @@ def candidates(docs: list[Document]) -> list[Candidate]:
     return out
 
 
+def title_vector(doc: Document) -> np.ndarray | None:
+    rows = [s.vector for _, s in doc.content_segments if s.role == "title" and s.vector is not None]
+    return normalise(np.mean(rows, axis=0))[0] if rows else None
+
+
 def score_candidates(cands: list[Candidate], paraphrase: float, prefer_lang: str) -> np.ndarray:
     """Set `score` on each candidate; return the candidate similarity matrix."""
     matrix = np.vstack([c.vector for c in cands])
     centroid = normalise(matrix.mean(axis=0))[0]
     sim = matrix @ matrix.T
+    titles = {c.doc.id: v for c in cands if (v := title_vector(c.doc)) is not None}
+    lead: dict[str, int] = {}
+    for cand in cands:
+        lead.setdefault(cand.doc.id, cand.seg.paragraph)  # candidates come in text order
     for i, cand in enumerate(cands):
         others = {c.doc.id for j, c in enumerate(cands) if sim[i, j] >= paraphrase}
         support = len(others - {cand.doc.id})
+        title = titles.get(cand.doc.id)
         cand.score = (
             float(matrix[i] @ centroid)
+            + (TITLE_WEIGHT * float(matrix[i] @ title) if title is not None else 0.0)
             + SUPPORT_BONUS * support
-            + (LEAD_BONUS if cand.seg.paragraph <= 1 else 0.0)
+            + (LEAD_BONUS if cand.seg.paragraph == lead[cand.doc.id] else 0.0)
             + (LANG_BONUS if cand.seg.lang == prefer_lang else 0.0)
         )
     return sim
 
 
 def summary_length(n_candidates: int, low: int, high: int) -> int:
-    return max(min(low, n_candidates), min(high, math.ceil(n_candidates / 3)))
+    """About one sentence in 2.5 candidates, within the configured bounds."""
+    return max(min(low, n_candidates), min(high, math.ceil(n_candidates / 2.5)))
 
 
 @dataclass

@@ -21,10 +21,17 @@ from typing import NamedTuple
 
 from pipeline.translate.gloss_ja import clean_gloss
 from pipeline.translate.gloss_zh import cached
-from pipeline.translate.reverse_gloss import Index, ReverseGloss, Table, load_table, read_table
+from pipeline.translate.reverse_gloss import (
+    Index,
+    ReverseGloss,
+    Table,
+    lemmas,
+    load_table,
+    read_table,
+)
 
 _MAX_WORDS = 4
-_INDEX_SCHEMA = 1
+_INDEX_SCHEMA = 2
 _TABLE = Path(__file__).resolve().parent.parent / "data" / "gloss_en_ja.toml"
 _LOCK = threading.Lock()
 _PUNCT_JA = {",": "、", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
@@ -44,6 +51,8 @@ _AFFIX_POS = {"suffix", "prefix", "counter", "particle", "auxiliary verb", "auxi
               "noun, used as a suffix", "noun, used as a prefix", "auxiliary adjective", "copula"}
 _KANA_ALONE = "word usually written using kana alone"
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_KANJI = re.compile(r"[\u3400-\u9fff]")
+_MAX_SCORE = 80  # beyond this (an unranked word's second sense) English is the better gloss
 
 _FORMS_SQL = """
 SELECT k.idseq, 0, k.ID, k.text, (SELECT group_concat(p.text, ' ') FROM KJP p WHERE p.kid = k.ID),
@@ -158,13 +167,25 @@ def build_index() -> Index:
                 continue
             proper = key[0].isupper()
             slot = (proper, key if proper else key.lower())
+            if proper and key.isupper() and not _KANJI.search(head):
+                continue  # PDF → ピーディーエフ helps nobody; USA → 米国 does
             place = 0 if sense_pos == gloss_pos == 0 else 12 if sense_pos == 0 else 24
             score = rank + place + 4 * sense_pos + min(gloss_pos, 5)
             old = best.get(slot)
-            if old is None or (score, head) < old:
+            if score <= _MAX_SCORE and (old is None or (score, head) < old):
                 best[slot] = (score, head)
+    return _finish(best)
+
+
+def _finish(best: dict[tuple[bool, str], tuple[int, str]]) -> Index:
+    """Drop a plural key whose singular ranks at least as well: the shared matcher tries the
+    word as written first, and 'colleagues' → 儕輩 (a rare word) must not hide 仲間."""
     index = Index({}, {})
-    for (proper, key), (_score, head) in sorted(best.items()):
+    for (proper, key), (score, head) in sorted(best.items()):
+        *rest, last = key.split(" ")
+        singular = [" ".join([*rest, lem]) for lem in lemmas(last, {})[1:] if last.endswith("s")]
+        if not proper and any(best.get((False, k), (score + 1,))[0] <= score for k in singular):
+            continue
         (index.proper if proper else index.common)[key] = head
     return index
 
