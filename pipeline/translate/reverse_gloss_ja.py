@@ -14,13 +14,12 @@ import re
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.cache import cached
 from pipeline.translate.gloss_ja import clean_gloss
-from pipeline.translate.gloss_zh import cached
 from pipeline.translate.reverse_gloss import (
     Index,
     ReverseGloss,
@@ -31,7 +30,7 @@ from pipeline.translate.reverse_gloss import (
 )
 
 _MAX_WORDS = 4
-_INDEX_SCHEMA = 2
+_INDEX_SCHEMA = 6
 _TABLE = Path(__file__).resolve().parent.parent / "data" / "gloss_en_ja.toml"
 _LOCK = threading.Lock()
 _PUNCT_JA = {",": "、", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
@@ -52,14 +51,18 @@ _AFFIX_POS = {"suffix", "prefix", "counter", "particle", "auxiliary verb", "auxi
 _KANA_ALONE = "word usually written using kana alone"
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _KANJI = re.compile(r"[\u3400-\u9fff]")
+_PRONOUNS = {"i", "you", "he", "she", "it", "we", "they", "one"}
+_PREPOSITIONS = {"with", "to", "for", "of", "on", "in", "at", "by", "from", "about", "into"}
 _MAX_SCORE = 80  # beyond this (an unranked word's second sense) English is the better gloss
 
+# Forms in order with their priority tags; `irregular` = an out-dated or irregular spelling
+# (ateji and gikun readings such as 煙草 = たばこ are regular).
 _FORMS_SQL = """
 SELECT k.idseq, 0, k.ID, k.text, (SELECT group_concat(p.text, ' ') FROM KJP p WHERE p.kid = k.ID),
-       EXISTS (SELECT 1 FROM KJI i WHERE i.kid = k.ID) FROM Kanji k
+       EXISTS (SELECT 1 FROM KJI i WHERE i.kid = k.ID AND i.text NOT LIKE 'ateji%') FROM Kanji k
 UNION ALL
 SELECT n.idseq, 1, n.ID, n.text, (SELECT group_concat(p.text, ' ') FROM KNP p WHERE p.kid = n.ID),
-       EXISTS (SELECT 1 FROM KNI i WHERE i.kid = n.ID) FROM Kana n
+       EXISTS (SELECT 1 FROM KNI i WHERE i.kid = n.ID AND i.text NOT LIKE 'gikun%') FROM Kana n
 ORDER BY 1, 2, 3
 """
 _SENSES_SQL = """
@@ -84,14 +87,19 @@ class _Entry(NamedTuple):
     kana: list[_Form]
 
     @property
+    def rank(self) -> int:
+        return min((f.rank for f in self.kanji + self.kana), default=_UNRANKED)
+
+    @property
     def latin(self) -> bool:
         """ＥＵ, ＣＤ, Ｔシャツ: Japanese spells these in Latin letters too, so keep the English."""
         return any(_LATIN.search(f.text) for f in self.kanji + self.kana)
 
 
-def priority_rank(tags: Iterable[str]) -> int:
-    """news1 nf01 → 1, ichi1 → 14, no tag → 60; each extra list that agrees takes 3 off."""
-    tags = list(tags)
+@cache
+def priority_rank(tag_text: str) -> int:
+    """'news1 nf01' → 1, 'ichi1' → 14, '' → 60; each extra list that agrees takes 3 off."""
+    tags = tag_text.split()
     ranks = [int(t[2:]) if t.startswith("nf") else _TAG_RANK.get(t, _UNRANKED) for t in tags]
     families = {t[:-1] for t in tags if t[:-1] in ("news", "ichi", "spec", "gai")}
     return min(ranks, default=_UNRANKED) - 3 * max(len(families) - 1, 0)
@@ -124,7 +132,7 @@ def headword(entry: _Entry, kana_alone: bool, allowed: set[str] | None = None) -
 def _read(con: sqlite3.Connection) -> tuple[dict[int, _Entry], dict[int, list[str]]]:
     entries: dict[int, _Entry] = defaultdict(lambda: _Entry([], []))
     for idseq, kind, _id, text, tags, irregular in con.execute(_FORMS_SQL):
-        form = _Form(text, priority_rank((tags or "").split()), bool(irregular))
+        form = _Form(text, priority_rank(tags or ""), bool(irregular))
         (entries[idseq].kana if kind else entries[idseq].kanji).append(form)
     glosses: dict[int, list[str]] = defaultdict(list)
     for sid, text in con.execute(_GLOSS_SQL):
@@ -136,7 +144,7 @@ def build_index() -> Index:
     """Invert JMdict: every short English gloss → its most common, most central headword.
 
     Score = entry priority + a penalty by where the gloss sits (first gloss of the first sense
-    costs nothing) + penalties for affixes and marked usage; ties go to the smaller headword.
+    costs nothing) + penalties for affixes and marked usage; ties go to the older entry.
     """
     con = sqlite3.connect(f"file:{db_path()}?mode=ro", uri=True)
     try:
@@ -144,7 +152,7 @@ def build_index() -> Index:
         senses = con.execute(_SENSES_SQL).fetchall()
     finally:
         con.close()
-    best: dict[tuple[bool, str], tuple[int, str]] = {}
+    best: dict[tuple[bool, str], tuple[int, int, str]] = {}
     sense_pos = 0
     previous = None
     for idseq, sid, misc, pos, restrict in senses:
@@ -158,13 +166,14 @@ def build_index() -> Index:
         head = headword(entry, _KANA_ALONE in marks, allowed)
         if head is None:
             continue
-        rank = min((f.rank for f in entry.kanji + entry.kana), default=_UNRANKED)
-        rank += sum(_PENALTY_MISC.get(m, 0) for m in marks)
+        rank = entry.rank + sum(_PENALTY_MISC.get(m, 0) for m in marks)
         rank += 20 if set((pos or "").split("|")) & _AFFIX_POS else 0
         for gloss_pos, raw in enumerate(glosses.get(sid, ())):
             key = clean_gloss(raw)
-            if not key or len(key.split()) > _MAX_WORDS or not key[0].isalnum():
-                continue
+            words = key.lower().split()
+            if not key[:1].isalnum() or len(words) > _MAX_WORDS or len(words) > 1 and (
+                    words[0] in _PRONOUNS or words[-1] in _PREPOSITIONS):
+                continue  # 'he said' → って, 'agreements with' → 同調: frames, not words
             proper = key[0].isupper()
             slot = (proper, key if proper else key.lower())
             if proper and key.isupper() and not _KANJI.search(head):
@@ -172,20 +181,21 @@ def build_index() -> Index:
             place = 0 if sense_pos == gloss_pos == 0 else 12 if sense_pos == 0 else 24
             score = rank + place + 4 * sense_pos + min(gloss_pos, 5)
             old = best.get(slot)
-            if score <= _MAX_SCORE and (old is None or (score, head) < old):
-                best[slot] = (score, head)
+            if score <= _MAX_SCORE and (old is None or (score, idseq, head) < old):
+                best[slot] = (score, idseq, head)  # ties: the older (core EDICT) entry
     return _finish(best)
 
 
-def _finish(best: dict[tuple[bool, str], tuple[int, str]]) -> Index:
+def _finish(best: dict[tuple[bool, str], tuple[int, int, str]]) -> Index:
     """Drop a plural key whose singular ranks at least as well: the shared matcher tries the
     word as written first, and 'colleagues' → 儕輩 (a rare word) must not hide 仲間."""
     index = Index({}, {})
-    for (proper, key), (score, head) in sorted(best.items()):
-        *rest, last = key.split(" ")
-        singular = [" ".join([*rest, lem]) for lem in lemmas(last, {})[1:] if last.endswith("s")]
-        if not proper and any(best.get((False, k), (score + 1,))[0] <= score for k in singular):
-            continue
+    for (proper, key), (score, _idseq, head) in sorted(best.items()):
+        if not proper and key.endswith("s"):
+            *rest, last = key.split(" ")
+            singular = [" ".join([*rest, lem]) for lem in lemmas(last, {})[1:]]
+            if any(best.get((False, k), (score + 1,))[0] <= score for k in singular):
+                continue
         (index.proper if proper else index.common)[key] = head
     return index
 
