@@ -1,7 +1,7 @@
 """The pipeline, in order. This file is the one place the stage order lives.
 
-Per document: segment → language → clean (roles) → metadata → repeated paragraphs →
-entities. Across documents: duplicate documents → embeddings → translated copies → events → summaries and titles
+Per document: segment → language → clean (roles) → metadata → fallback title → repeated
+sentences → entities. Across documents: duplicate documents → embeddings → translated copies → events → summaries and titles
 (translating only what readers will see) → render. A document whose stage fails is reported
 and dropped; the run goes on.
 """
@@ -34,15 +34,33 @@ from pipeline.summarize import summarize_event
 from pipeline.summarize.extractive import display_text, headline
 from pipeline.translate import TranslationRouter
 
-DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document], object]], ...] = (
-    ("segment", segment_document),
-    ("language", assign_languages),
-    ("clean", clean_document),
-    ("metadata", fill_metadata),
-    ("repeats", mark_repeated_segments),
-    ("entities", annotate_document),
-)
 TITLE_FALLBACK_CHARS = 140
+
+
+def _clean(doc: Document, config: Config) -> None:
+    clean_document(doc, load_rules(config.boilerplate_rules))
+
+
+def _fallback_title(doc: Document) -> None:
+    """Untitled articles get their lead sentence, cut to headline length."""
+    if not doc.title:
+        lead = next((s.text for _, s in doc.content_segments if s.role == "body"), "")
+        doc.title = headline(lead, TITLE_FALLBACK_CHARS) or None
+
+
+def _plain(stage: Callable[[Document], object]) -> Callable[[Document, Config], object]:
+    return lambda doc, _config: stage(doc)
+
+
+DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document, Config], object]], ...] = (
+    ("segment", _plain(segment_document)),
+    ("language", _plain(assign_languages)),
+    ("clean", _clean),
+    ("metadata", _plain(fill_metadata)),
+    ("title", _plain(_fallback_title)),
+    ("repeats", _plain(mark_repeated_segments)),
+    ("entities", _plain(annotate_document)),
+)
 
 
 @dataclass
@@ -69,15 +87,9 @@ def _progress(items: Sequence, label: str, show: bool) -> Iterable:
 
 
 def process_document(doc: Document, config: Config | None = None) -> None:
-    rules = load_rules((config or Config()).boilerplate_rules)
-    for name, stage in DOCUMENT_STAGES:
-        if name == "clean":
-            clean_document(doc, rules)
-        else:
-            stage(doc)
-    if not doc.title:
-        lead = next((s.text for _, s in doc.content_segments if s.role == "body"), "")
-        doc.title = headline(lead, TITLE_FALLBACK_CHARS) or None
+    config = config or Config()
+    for _, stage in DOCUMENT_STAGES:
+        stage(doc, config)
 
 
 def embed_documents(docs: list[Document], embedder: Embedder, show: bool) -> None:
