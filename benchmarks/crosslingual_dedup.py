@@ -9,34 +9,12 @@ usage: python benchmarks/crosslingual_dedup.py [--articles N] [--sentences K]
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from pathlib import Path
 
 from pipeline.dedup import mark_duplicate_documents, mark_translated_copies
 from pipeline.embed import get_embedder
-from pipeline.model import Document
+from pipeline.evaldata import ntrex_documents
 from pipeline.run import embed_documents, process_document
-
-ROOT = Path(__file__).resolve().parents[1]
-EVALDATA = Path(os.environ.get("NEWSDIGEST_EVALDATA", ROOT.parent / "shared" / "evaldata"))
-FILES = {"en": "en.txt", "zh": "zh-CN.txt", "ja": "ja.txt", "ko": "ko.txt"}
-
-
-def ntrex_documents(articles: int, sentences: int) -> list[Document]:
-    folder = EVALDATA / "ntrex128"
-    ids = (folder / "docids.txt").read_text(encoding="utf-8").split("\n")
-    lines = {k: (folder / f).read_text(encoding="utf-8").split("\n") for k, f in FILES.items()}
-    order: dict[str, list[int]] = {}
-    for i, doc_id in enumerate(ids[: len(lines["en"])]):
-        if doc_id:
-            order.setdefault(doc_id, []).append(i)
-    docs = []
-    for doc_id in list(order)[:articles]:
-        for lang in FILES:
-            text = "\n".join(lines[lang][i] for i in order[doc_id][:sentences])
-            docs.append(Document(id=f"{doc_id}.{lang}", text=text, source=lang))
-    return docs
 
 
 def main() -> None:

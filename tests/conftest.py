@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+
+from pipeline.evaldata import evaldata_dir
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -14,7 +17,19 @@ ROOT = Path(__file__).resolve().parents[1]
 # caches (dictionary indexes, embeddings) stay inside the checkout, not in the user's home
 os.environ.setdefault("NEWSDIGEST_CACHE", str(ROOT / ".pytest_cache" / "newsdigest"))
 SEEDS = ROOT / "seeds"
-EVALDATA = Path(os.environ.get("NEWSDIGEST_EVALDATA", ROOT.parent / "shared" / "evaldata"))
+EVALDATA = evaldata_dir()
+
+
+def seed_line(prefix: str, needle: str) -> str:
+    """The stripped line of seed `<prefix>_*.txt` that contains `needle`: tests run on real text."""
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return next(line for line in path.read_text("utf-8").splitlines() if needle in line).strip()
+
+
+def seed_sentence(prefix: str, needle: str) -> str:
+    """The English sentence of that seed line containing `needle`, list bullets dropped."""
+    line = seed_line(prefix, needle).strip(" •")
+    return next(s for s in re.split(r"(?<=[a-z][.?!])\s+", line) if needle in s)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from pipeline.dedup import mark_duplicate_documents, normalise_text, shingles
+from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 from pipeline.run import process_document
 
@@ -57,34 +60,15 @@ def test_cjk_text_uses_character_shingles():
     assert "中国手握" in grams and all(len(g) == 4 for g in grams)
 
 
-def _ntrex_documents(evaldata, count: int):
-    """The first NTREX articles, one Document per language version (first 12 sentences)."""
-    import pytest
-
-    folder = evaldata / "ntrex128"
-    if not folder.exists():
-        pytest.skip("evaldata not present")
-    ids = (folder / "docids.txt").read_text(encoding="utf-8").split("\n")
-    files = {"en": "en.txt", "zh": "zh-CN.txt", "ja": "ja.txt", "ko": "ko.txt"}
-    lines = {k: (folder / f).read_text(encoding="utf-8").split("\n") for k, f in files.items()}
-    order: dict[str, list[int]] = {}
-    for i, doc_id in enumerate(ids[: len(lines["en"])]):
-        if doc_id:
-            order.setdefault(doc_id, []).append(i)
-    docs = []
-    for doc_id in list(order)[:count]:
-        for lang in files:
-            text = "\n".join(lines[lang][i] for i in order[doc_id][:12])
-            docs.append(Document(id=f"{doc_id}.{lang}", text=text, source=lang))
-    return docs
-
-
 def test_translations_are_duplicates_across_languages(evaldata):
     from pipeline.dedup import mark_translated_copies
     from pipeline.embed import get_embedder
     from pipeline.run import embed_documents
 
-    docs = _ntrex_documents(evaldata, 3)
+    folder = evaldata / "ntrex128"
+    if not folder.exists():
+        pytest.skip("evaldata not present")
+    docs = ntrex_documents(3, 12, folder=folder)  # the first 12 sentences of 3 articles
     for doc in docs:
         process_document(doc)
     mark_duplicate_documents(docs)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import codecs
 import random
-from pathlib import Path
 
 import pytest
 
 from pipeline.ingest.encoding import UndecodableError, decode_bytes, mojibake_score
+from tests.conftest import SEEDS
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
 
 # Real sentences from the seeds (asserted below), one and two sentences long: short texts

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from pipeline.translate.base import Translator
 from pipeline.translate.gloss_ja import JMdictGlossTranslator, clean_gloss
+from tests.conftest import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 KANA = re.compile(r"[\u3040-\u30ff]")
 
 
@@ -29,14 +27,6 @@ def glosser() -> JMdictGlossTranslator:
     translator = JMdictGlossTranslator()
     translator.gloss("日本")
     return translator
-
-
-def test_is_a_translator_for_ja_to_en_only(glosser: JMdictGlossTranslator) -> None:
-    assert isinstance(glosser, Translator)
-    assert glosser.name == "gloss-jmdict"
-    assert glosser.supports("ja", "en") and not glosser.supports("zh", "en")
-    with pytest.raises(ValueError, match="gloss-jmdict"):
-        glosser.translate(["日本"], "en", "ja")
 
 
 def test_seed_vance_sentence(glosser: JMdictGlossTranslator) -> None:
@@ -65,13 +55,6 @@ def test_negation_is_kept_and_moved(glosser: JMdictGlossTranslator) -> None:
 def test_latin_runs_stay_whole(glosser: JMdictGlossTranslator) -> None:
     text = glosser.gloss("G7諸国や米国との連携を強化する")
     assert text.startswith("G7 ") and "US" in text and "strengthening" in text
-
-
-def test_batch_api(glosser: JMdictGlossTranslator) -> None:
-    texts = ["関連記事", "", "拒否"]
-    out = glosser.translate(texts, "ja", "en")
-    assert [t.text for t in out] == ["Relation article", "", "Refusal"]
-    assert {(t.tier, t.backend) for t in out} == {("gloss", "gloss-jmdict")}
 
 
 def test_deterministic_across_instances(glosser: JMdictGlossTranslator) -> None:

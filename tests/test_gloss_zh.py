@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from pipeline.translate.base import Translator
 from pipeline.translate.gloss_zh import (
     CedictGlossTranslator,
     best_sense,
@@ -16,13 +14,7 @@ from pipeline.translate.gloss_zh import (
     load_cedict,
     split_longest,
 )
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-
-
-def seed_line(prefix: str, needle: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return next(line for line in path.read_text("utf-8").splitlines() if needle in line).strip()
+from tests.conftest import seed_line
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +23,6 @@ def glosser() -> CedictGlossTranslator:
     translator = CedictGlossTranslator()
     translator.gloss("中国")
     return translator
-
-
-def test_is_a_translator_for_zh_to_en_only(glosser: CedictGlossTranslator) -> None:
-    assert isinstance(glosser, Translator)
-    assert glosser.name == "gloss-cedict"
-    assert glosser.supports("zh", "en") and glosser.supports("zh-TW", "en")
-    assert not glosser.supports("en", "zh") and not glosser.supports("ja", "en")
-    with pytest.raises(ValueError, match="gloss-cedict"):
-        glosser.translate(["中国"], "ja", "en")
 
 
 def test_seed_003_title(glosser: CedictGlossTranslator) -> None:
@@ -73,13 +56,6 @@ def test_numbers_and_names_survive(glosser: CedictGlossTranslator) -> None:
     assert "Uzbekistan" in text and text.endswith(".")
     assert glosser.gloss("2025年6月9日，特朗普与习近平通电话。").startswith("June 9, 2025, Trump")
     assert "Aihude" in glosser.gloss("埃胡德博士")  # unknown transliterated name → pinyin
-
-
-def test_batch_api(glosser: CedictGlossTranslator) -> None:
-    texts = ["中国", "", "  ", "稀土"]
-    out = glosser.translate(texts, "zh", "en")
-    assert [t.text for t in out] == ["China", "", "", "Rare earth"]
-    assert {(t.tier, t.backend, t.untranslated) for t in out} == {("gloss", "gloss-cedict", False)}
 
 
 def test_deterministic_across_instances(glosser: CedictGlossTranslator) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest import IngestResult, Problem, read_inputs
+from tests.conftest import SEEDS
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ZH_TITLE = "中国手握稀土“王牌”,美扛不住了?特朗普放低姿态,拨通中方电话"
 
 ARTICLE_HTML = """<!DOCTYPE html>

@@ -6,7 +6,6 @@ check language ID alone and do not move when other stages change.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,10 +19,7 @@ from pipeline.langid import (
     script_profile,
 )
 from pipeline.model import Document, Segment
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-EVAL = Path(os.environ.get("NEWSDIGEST_EVALDATA", ROOT.parent / "shared" / "evaldata"))
+from tests.conftest import EVALDATA, SEEDS
 
 
 def _doc(lines: list[str], declared: str | None = None, doc_id: str = "t") -> Document:
@@ -183,7 +179,7 @@ def _lines(path: Path, n: int | None = None) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "zh", "ja", "ko"])
 def test_flores_sentences(lang: str) -> None:
-    lines = _lines(EVAL / "flores200-devtest" / f"{lang}.txt", 200)
+    lines = _lines(EVALDATA / "flores200-devtest" / f"{lang}.txt", 200)
     acc = sum(identify(t).lang == lang for t in lines) / len(lines)
     print(f"FLORES {lang}: {acc:.3f}")
     assert acc >= 0.98
@@ -203,7 +199,7 @@ def test_flores_sentences(lang: str) -> None:
 )
 def test_ntrex_short_prefixes(name: str, lang: str, unit: str, floor: float,
                               in_context: bool) -> None:  # fmt: skip
-    folder = EVAL / "ntrex128"
+    folder = EVALDATA / "ntrex128"
     lines = _lines(folder / f"{name}.txt")
     short = [t[:3] if unit == "chars" else " ".join(t.split()[:3]) for t in lines]
     if in_context:  # one Document per NTREX article, built from the prefixes alone

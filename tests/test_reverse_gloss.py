@@ -8,23 +8,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.translate import gloss_zh
-from pipeline.translate.base import Translator
 from pipeline.translate.reverse_gloss import (
     ReverseCedictGlossTranslator,
     lemmas,
     load_index,
     load_table,
 )
+from tests.conftest import SEEDS, seed_sentence
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 HAN_SPACE_HAN = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
-
-
-def seed_sentence(prefix: str, needle: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    text = path.read_text("utf-8")
-    line = next(line for line in text.splitlines() if needle in line)
-    return next(s for s in re.split(r"(?<=[a-z][.?!])\s+", line.strip(" •")) if needle in s)
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +25,6 @@ def glosser() -> ReverseCedictGlossTranslator:
     translator = ReverseCedictGlossTranslator()
     translator.gloss("China")
     return translator
-
-
-def test_is_a_translator_for_en_to_zh_only(glosser: ReverseCedictGlossTranslator) -> None:
-    assert isinstance(glosser, Translator)
-    assert glosser.name == "gloss-cedict-reverse"
-    assert glosser.supports("en", "zh") and glosser.supports("en", "zh-CN")
-    assert not glosser.supports("zh", "en") and not glosser.supports("en", "ja")
-    with pytest.raises(ValueError, match="gloss-cedict-reverse"):
-        glosser.translate(["China"], "en", "ja")
 
 
 def test_seed_000_title(glosser: ReverseCedictGlossTranslator) -> None:
@@ -75,12 +58,6 @@ def test_numbers_units_and_dates(glosser: ReverseCedictGlossTranslator) -> None:
     text = glosser.gloss("each F-35 fighter jet consuming around 417 kilograms of rare earth")
     assert text == "每个F-35战斗机消耗约417公斤稀土"
     assert glosser.gloss("Trump called Xi on June 8, 2025.").endswith("2025年6月8日。")
-
-
-def test_batch_api(glosser: ReverseCedictGlossTranslator) -> None:
-    out = glosser.translate(["rare earths", "", "tariffs"], "en", "zh")
-    assert [t.text for t in out] == ["稀土", "", "关税"]
-    assert {(t.tier, t.backend) for t in out} == {("gloss", "gloss-cedict-reverse")}
 
 
 def test_deterministic(glosser: ReverseCedictGlossTranslator) -> None:

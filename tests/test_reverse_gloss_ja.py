@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from importlib.metadata import version
-from pathlib import Path
 
 import pytest
 
 from pipeline.translate import TranslationRouter
 from pipeline.translate import reverse_gloss_ja as rgj
-from pipeline.translate.base import Translator
 from pipeline.translate.reverse_gloss_ja import (
     ReverseJMdictGlossTranslator,
     headword,
@@ -18,16 +16,10 @@ from pipeline.translate.reverse_gloss_ja import (
     load_table_ja,
     priority_rank,
 )
+from tests.conftest import seed_sentence
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 JA = r"\u3005\u3040-\u30ff\u3400-\u9fff"
 JA_SPACE_JA = re.compile(rf"[{JA}] +[{JA}]")
-
-
-def seed_sentence(prefix: str, needle: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    line = next(line for line in path.read_text("utf-8").splitlines() if needle in line)
-    return next(s for s in re.split(r"(?<=[a-z][.?!])\s+", line.strip(" •")) if needle in s)
 
 
 @pytest.fixture(scope="module")
@@ -36,22 +28,6 @@ def glosser() -> ReverseJMdictGlossTranslator:
     translator = ReverseJMdictGlossTranslator()
     translator.gloss("China")
     return translator
-
-
-def test_is_a_translator_for_en_to_ja_only(glosser: ReverseJMdictGlossTranslator) -> None:
-    assert isinstance(glosser, Translator)
-    assert glosser.name == "gloss-jmdict-reverse"
-    assert glosser.supports("en", "ja") and glosser.supports("en-US", "ja-JP")
-    assert not glosser.supports("ja", "en") and not glosser.supports("en", "zh")
-    with pytest.raises(ValueError, match="gloss-jmdict-reverse"):
-        glosser.translate(["China"], "en", "zh")
-
-
-def test_empty_and_batch(glosser: ReverseJMdictGlossTranslator) -> None:
-    assert glosser.gloss("") == "" and glosser.gloss("  \n") == ""
-    out = glosser.translate(["rare earths", "", "tariffs", "supply chains"], "en", "ja")
-    assert [t.text for t in out] == ["レアアース", "", "関税", "サプライチェーン"]
-    assert {(t.tier, t.backend) for t in out} == {("gloss", "gloss-jmdict-reverse")}
 
 
 def test_seed_004_project_vault(glosser: ReverseJMdictGlossTranslator) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -19,14 +18,7 @@ from pipeline.translate.numbers import (
     ordinal,
     parse_cjk_number,
 )
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-
-
-def seed_line(prefix: str, needle: str) -> str:
-    """The seed line that contains `needle`: tests run on real text, not paraphrases."""
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return next(line for line in path.read_text("utf-8").splitlines() if needle in line)
+from tests.conftest import seed_line
 
 
 @pytest.mark.parametrize(
