@@ -1,0 +1,1 @@
+"""Evaluation: metrics that compose into suites (seed references, public test sets)."""
