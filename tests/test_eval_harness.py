@@ -86,3 +86,19 @@ def test_cli_eval_needs_something_to_score(capsys):
     assert main(["eval"]) == 1
     assert main(["eval", "--suite", "nope"]) == 1
     assert "unknown suite" in capsys.readouterr().err
+
+
+def _public_entries():
+    return [(r["suite"], r["limit"]) for r in load_baseline()["runs"] if r["suite"] != "seeds"]
+
+
+@pytest.mark.parametrize(("suite", "limit"), _public_entries())
+def test_public_figures_hold_the_baseline(suite, limit, evaldata):
+    """Each public suite, at the limit its baseline was recorded with, may not regress."""
+    from pipeline.eval.suites import run_suites
+
+    if not evaldata.exists():
+        pytest.skip("evaldata not present")
+    (result,) = run_suites([suite], limit)
+    found = regressions(result, entry_for(load_baseline(), suite, limit))
+    assert found == [], "\n".join(map(str, found))

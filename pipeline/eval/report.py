@@ -48,7 +48,8 @@ def _fmt(value: Any) -> str:
 
 def _scale_groups(figures: dict[str, float]) -> list[tuple[str, dict[str, float]]]:
     """Shares (0–1) and scores (chrF/BLEU, 0–100) go on separate charts."""
-    shares = {k: v for k, v in figures.items() if 0 <= v <= 1}
+    shares = {k: v for k, v in figures.items()
+              if 0 <= v <= 1 and not k.endswith((".chrf", ".bleu"))}
     scores = {k: v for k, v in figures.items() if k not in shares}
     return [(label, group) for label, group in (("share", shares), ("score", scores)) if group]
 

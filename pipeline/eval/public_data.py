@@ -1,0 +1,162 @@
+"""Public test sets read through HF `datasets`, offline, plus the pipeline plumbing suites share.
+
+`datasets` gives typed, streamed loading of the local line-aligned files: a `--limit` run reads
+only the first rows, and nothing is ever fetched from a hub (offline is forced before import).
+The helpers below run the pipeline's own stages in `pipeline.run`'s order, so the suites
+measure the code the CLI runs, not a copy of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.cache import cache_dir
+from pipeline.config import Config
+from pipeline.embed import Embedder, get_embedder
+from pipeline.embed.cache import CachedEmbedder
+from pipeline.evaldata import evaldata_dir
+from pipeline.model import Document, Event
+from pipeline.run import embed_documents, process_document
+
+Progress = Callable[[str, int, int], None] | None
+
+ECBPLUS_FIELDS = ("id", "topic", "subtopic", "corpus", "doc_id", "url", "text")
+
+
+def report(progress: Progress, label: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(label, done, total)
+
+
+def evaldata_folder(name: str) -> Path:
+    """`<evaldata>/<name>`, or FileNotFoundError naming where it was looked for."""
+    folder = evaldata_dir() / name
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"evaluation data {folder} not found (set $NEWSDIGEST_EVALDATA to its parent folder)"
+        )
+    return folder
+
+
+def _datasets() -> Any:
+    """Import `datasets` with the hub switched off, whatever the environment said."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["HF_DATASETS_OFFLINE"] = "1"
+    import datasets
+
+    datasets.config.HF_HUB_OFFLINE = True  # in case it was imported before the lines above
+    return datasets
+
+
+def read_lines(path: Path, limit: int | None) -> list[str]:
+    """The first `limit` lines of a line-aligned text file (all when None), streamed."""
+    ds = _datasets()
+    stream = ds.load_dataset(
+        "text", data_files=str(path), split="train", streaming=True,
+        features=ds.Features({"text": ds.Value("string")}),
+    )
+    rows = stream if limit is None else stream.take(limit)
+    return [row["text"] for row in rows]
+
+
+def read_ecbplus(limit: int | None = None) -> list[dict[str, Any]]:
+    """ECB+ articles in file order (topic, document number, ecb before ecbplus)."""
+    ds = _datasets()
+    path = evaldata_folder("ecbplus-event-clusters") / "articles.jsonl"
+    features = ds.Features({
+        **{name: ds.Value("string") for name in ECBPLUS_FIELDS},
+        "n_sentences": ds.Value("int64"),
+        "n_tokens": ds.Value("int64"),
+    })
+    stream = ds.load_dataset("json", data_files=str(path), split="train", streaming=True,
+                             features=features)
+    rows = stream if limit is None else stream.take(limit)
+    return [dict(row) for row in rows]
+
+
+# ------------------------------------------------------------------ pipeline plumbing
+
+
+def pipeline_embedder(config: Config) -> Embedder:
+    """The embedder `pipeline.run.run` builds, with its SQLite cache under cache_dir()."""
+    embedder = get_embedder(config.embedder, **config.embedder_options)
+    if config.embedding_cache:
+        return CachedEmbedder(embedder, cache_dir() / "embeddings.sqlite",
+                              json.dumps(config.embedder_options, sort_keys=True))
+    return embedder
+
+
+def process_all(docs: Sequence[Document], config: Config, progress: Progress,
+                label: str) -> tuple[list[Document], list[str]]:
+    """Per-document stages; like `run`, a document that fails is reported and dropped."""
+    kept: list[Document] = []
+    problems: list[str] = []
+    for done, doc in enumerate(docs, 1):
+        try:
+            process_document(doc, config)
+        except Exception as exc:  # noqa: BLE001 - one bad document never stops the suite
+            problems.append(f"{doc.id}: could not be processed ({type(exc).__name__}: {exc})")
+        else:
+            kept.append(doc)
+        report(progress, label, done, len(docs))
+    return kept, problems
+
+
+def embed_all(docs: Sequence[Document], embedder: Embedder, progress: Progress, label: str,
+              chunk: int = 8) -> None:
+    """`embed_documents` a few documents at a time, so progress can be shown."""
+    for start in range(0, len(docs), chunk):
+        embed_documents(list(docs[start : start + chunk]), embedder, show=False)
+        report(progress, label, min(start + chunk, len(docs)), len(docs))
+
+
+def duplicate_root(doc: Document, by_id: dict[str, Document]) -> Document:
+    """Follow `duplicate_of` to the document that was kept (guarding against cycles)."""
+    seen = {doc.id}
+    while doc.duplicate_of in by_id and doc.duplicate_of not in seen:
+        doc = by_id[doc.duplicate_of]
+        seen.add(doc.id)
+    return doc
+
+
+def resolved_events(docs: Sequence[Document], events: Iterable[Event]) -> dict[str, str]:
+    """Each document's event; a duplicate takes the event of the copy that was kept.
+
+    Duplicates are not clustered (they never reach `cluster_documents`), but a reader sees
+    them under their original's event, so that is where they are scored. A kept document in
+    no event (no vectors) is its own singleton.
+    """
+    event_of = {doc_id: event.id for event in events for doc_id in event.documents}
+    by_id = {d.id: d for d in docs}
+    out = {}
+    for doc in docs:
+        root = duplicate_root(doc, by_id)
+        out[doc.id] = event_of.get(root.id, f"alone:{root.id}")
+    return out
+
+
+def duplicate_pairs(docs: Sequence[Document]) -> set[tuple[str, str]]:
+    """Unordered pairs (sorted tuples) of documents that share a kept copy: the closure.
+
+    Marking is a chain (b→a, c→a), but b and c are then duplicates of each other too.
+    """
+    by_id = {d.id: d for d in docs}
+    groups: dict[str, list[str]] = {}
+    for doc in docs:
+        groups.setdefault(duplicate_root(doc, by_id).id, []).append(doc.id)
+    return {tuple(sorted(pair)) for members in groups.values()
+            for pair in itertools.combinations(members, 2)}  # type: ignore[misc]
+
+
+def same_label_pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
+    """Unordered pairs (sorted tuples) of items with the same label."""
+    groups: dict[str, list[str]] = {}
+    for item, label in labels.items():
+        groups.setdefault(label, []).append(item)
+    return {tuple(sorted(pair)) for members in groups.values()
+            for pair in itertools.combinations(members, 2)}  # type: ignore[misc]
