@@ -16,6 +16,7 @@ from pipeline.eval.base import SuiteResult
 
 SCHEMA = "newsdigest/eval@1"
 MAX_ROWS = 40
+MAX_TABLE_ROWS = 12
 
 
 def results_to_dict(results: list[SuiteResult], meta: dict[str, Any] | None = None) -> dict:
@@ -25,10 +26,12 @@ def results_to_dict(results: list[SuiteResult], meta: dict[str, Any] | None = No
 
 
 def print_table(results: list[SuiteResult], console=None) -> None:
+    import sys
+
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 160)
     for result in results:
         table = Table(title=f"{result.name} ({result.seconds:.1f} s)", title_justify="left")
         table.add_column("figure")
@@ -36,6 +39,15 @@ def print_table(results: list[SuiteResult], console=None) -> None:
         for name, value in result.figures.items():
             table.add_row(name, _fmt(value))
         console.print(table)
+        rows = [r for r in result.rows if r.keys() == result.rows[0].keys()][:MAX_TABLE_ROWS]
+        if rows:
+            detail = Table(title=f"{result.name}: per item", title_justify="left")
+            for key in rows[0]:
+                detail.add_column(key, justify="right" if isinstance(rows[0][key], float)
+                                  else "left")
+            for row in rows:
+                detail.add_row(*(_fmt(v) for v in row.values()))
+            console.print(detail)
         for note in result.notes:
             console.print(f"  note: {note}")
 

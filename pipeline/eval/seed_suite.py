@@ -73,14 +73,16 @@ def _event_scores(digest: dict, refs: SeedReferences) -> tuple[dict[str, float],
             figures.setdefault(f"seeds.fact_recall.{lang}", []).append(recall)
             for key in ("rouge1", "rouge2", "rougeL"):
                 figures.setdefault(f"seeds.{key}.{lang}", []).append(rouge[key]["f"])
+            faithful = []
             for sent in sents:
                 sources = []
                 for src in sent["sources"]:
                     seg = docs[src["document"]]["segments"][src["segment"]]
                     sources.append(seg["text"])
                     sources += [t["text"] for t in seg.get("translations", {}).values()]
-                figures.setdefault("seeds.faithfulness", []).append(
-                    metrics.faithfulness(sent["text"], sources))
+                faithful.append(float(metrics.faithfulness(sent["text"], sources)))
+            figures.setdefault("seeds.faithfulness", []).extend(faithful)
+            row[f"faithful_{lang}"] = sum(faithful) / len(faithful) if faithful else 1.0
         rows.append(row)
     return {k: sum(v) / len(v) for k, v in figures.items()}, rows
 
