@@ -155,3 +155,13 @@ def test_parse_and_format() -> None:
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [("数千亿美元", "hundreds of billions of dollars"), ("数百万人", "millions of people"),
+     ("几十亿美元", "billions of dollars"), ("数千億円", "hundreds of billions of yen")],
+)
+def test_vague_amounts_are_not_read_as_exact_ones(text: str, english: str) -> None:
+    """数 before 千亿 means "several": never a made-up $100 billion."""
+    assert cjk_numbers_to_english(text) == english

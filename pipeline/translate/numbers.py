@@ -8,6 +8,7 @@ deterministic; `Decimal` keeps 1.5万 → 15,000 exact.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -273,7 +274,42 @@ def find_cjk_numbers(text: str) -> list[Span]:
 
     Glossers replace these spans before segmentation so 400亿美元 stays one "$40 billion".
     """
-    return _collect(text.translate(_WIDTH), _CJK_RULES)
+    text = text.translate(_WIDTH)
+    return [_vague(text, span) for span in _collect(text, _CJK_RULES)]
+
+
+_VAGUE_MARK = "数几幾수몇"
+_UNIT_START = "十百千万萬亿億兆십백천만억조"
+_SCALES = ((12, "trillions"), (9, "billions"), (6, "millions"), (3, "thousands"))
+_EN_AMOUNT = re.compile(r"^(?P<cur>\$)?(?P<num>[\d,.]+)(?: (?:thousand|million|billion|trillion))?"
+                        r"(?P<rest>.*)$")
+
+
+def _vague_words(value: float) -> str | None:
+    """10^k as an English vague quantity: 千亿 after 数 → "hundreds of billions"."""
+    k = round(math.log10(value)) if value > 0 else 0
+    if value <= 0 or abs(value - 10**k) > 1e-6 * value:
+        return None
+    for exponent, word in _SCALES:
+        if k >= exponent:
+            return ("", "tens of ", "hundreds of ")[min(k - exponent, 2)] + word
+    return ("several", "dozens", "hundreds")[min(k, 2)]
+
+
+def _vague(text: str, span: Span) -> Span:
+    """数千亿美元 is "hundreds of billions of dollars", not "$100 billion" after a stray 数."""
+    start, end, english = span
+    if start == 0 or text[start - 1] not in _VAGUE_MARK or text[start] not in _UNIT_START:
+        return span
+    match = _EN_AMOUNT.match(english)
+    value = parse_cjk_number(re.match(r"[^\d\s]*?[" + _UNIT_START + r"]+", text[start:end])
+                             .group(0)) if match else None
+    words = _vague_words(float(value)) if value is not None else None
+    if words is None:
+        return span
+    rest = match.group("rest").strip()
+    unit = "dollars" if match.group("cur") else rest
+    return (start - 1, end, f"{words} of {unit}" if unit else words)
 
 
 def _substitute(text: str, spans: list[Span]) -> str:
