@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.model import Document
+from pipeline.paths import evaldata_dir
 
 # pipeline/ sits at the repository root; the data lives beside the checkout, in ../shared
-_REPO_ROOT = Path(__file__).resolve().parents[1]
 # NTREX names its files by locale; every other language is `<lang>.txt`
 _NTREX_FILES = {"zh": "zh-CN.txt"}
-
-
-def evaldata_dir() -> Path:
-    """$NEWSDIGEST_EVALDATA, else `<repo root>/../shared/evaldata`."""
-    return Path(os.environ.get("NEWSDIGEST_EVALDATA", _REPO_ROOT.parent / "shared" / "evaldata"))
 
 
 def ntrex_documents(

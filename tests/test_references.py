@@ -13,7 +13,6 @@ import pytest
 from pipeline.eval.references import (
     LANGS,
     ROLES,
-    SEEDS_FOLDER,
     SeedReferences,
     content_lines,
     line_of_span,
@@ -22,8 +21,9 @@ from pipeline.eval.references import (
     locate_quote,
     seed_text,
 )
+from tests.conftest import SEEDS
 
-SEED_IDS = sorted(p.stem for p in SEEDS_FOLDER.glob("*.txt"))
+SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # names Chinese text keeps in Latin script (the zh reference summaries write them so)
 LATIN_ONLY = {"F-35", "Cove Capital"}

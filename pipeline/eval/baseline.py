@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.eval.base import SuiteResult
+from pipeline.paths import project_root
 
-BASELINE = Path(__file__).resolve().parents[2] / "eval" / "baseline.json"
 SHARE_TOLERANCE = 0.02
 SCORE_TOLERANCE = 1.0
 LOWER_IS_BETTER = ("untranslated_share", "seconds")
@@ -37,7 +37,12 @@ def default_tolerance(value: float) -> float:
     return SHARE_TOLERANCE if 0 <= value <= 1 else SCORE_TOLERANCE
 
 
-def load_baseline(path: Path = BASELINE) -> dict:
+def baseline_path() -> Path:
+    return project_root() / "eval" / "baseline.json"
+
+
+def load_baseline(path: Path | None = None) -> dict:
+    path = path or baseline_path()
     if not path.exists():
         return {"schema": "newsdigest/baseline@1", "runs": []}
     return json.loads(path.read_text(encoding="utf-8"))
@@ -61,7 +66,8 @@ def regressions(result: SuiteResult, entry: dict) -> list[Regression]:
 
 
 def update_baseline(results: list[SuiteResult], limit: int | None,
-                    path: Path = BASELINE) -> None:
+                    path: Path | None = None) -> None:
+    path = path or baseline_path()
     baseline = load_baseline(path)
     for result in results:
         old = entry_for(baseline, result.name, limit)

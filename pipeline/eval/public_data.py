@@ -19,8 +19,8 @@ from pipeline.cache import cache_dir
 from pipeline.config import Config
 from pipeline.embed import Embedder, get_embedder
 from pipeline.embed.cache import CachedEmbedder
-from pipeline.evaldata import evaldata_dir
 from pipeline.model import Document, Event
+from pipeline.paths import evaldata_dir
 from pipeline.run import embed_documents, process_document
 
 Progress = Callable[[str, int, int], None] | None

@@ -18,10 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.model import Role
+from pipeline.paths import project_root
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FOLDER = _REPO_ROOT / "eval" / "references"
-SEEDS_FOLDER = _REPO_ROOT / "seeds"
+
+def default_folder() -> Path:
+    return project_root() / "eval" / "references"
+
+
+def seeds_folder() -> Path:
+    return project_root() / "seeds"
 LANGS: frozenset[str] = frozenset({"en", "zh", "ja", "ko", "und"})
 ROLES: frozenset[str] = frozenset({"title", "body", "boilerplate", "related"})
 
@@ -117,7 +122,7 @@ class SeedReferences:
     dates: dict[str, str] = field(default_factory=dict)
     date_lines: dict[str, int] = field(default_factory=dict)
     date_notes: dict[str, str] = field(default_factory=dict)  # also for undated documents
-    folder: Path = DEFAULT_FOLDER
+    folder: Path = field(default_factory=default_folder)
 
     def event(self, name: str) -> EventRef:
         """The event called `name` (KeyError if there is none)."""
@@ -150,7 +155,7 @@ def load_references(folder: Path | None = None) -> SeedReferences:
     joined on the event `name`, so an event without a summary entry raises KeyError rather
     than silently scoring as empty.
     """
-    folder = DEFAULT_FOLDER if folder is None else Path(folder)
+    folder = default_folder() if folder is None else Path(folder)
     grouping = _read(folder / "seed_events.toml")["event"]
     summaries = {e["name"]: e for e in _read(folder / "seed_summaries.toml")["event"]}
     events = []
@@ -191,7 +196,7 @@ def load_references(folder: Path | None = None) -> SeedReferences:
 
 def seed_text(doc_id: str, seeds: Path | None = None) -> str:
     """The seed file's text as the pipeline decodes it (plain UTF-8, so the file text)."""
-    return ((SEEDS_FOLDER if seeds is None else seeds) / f"{doc_id}.txt").read_text("utf-8")
+    return ((seeds_folder() if seeds is None else seeds) / f"{doc_id}.txt").read_text("utf-8")
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:

@@ -16,10 +16,14 @@ from typing import Any
 
 from pipeline.eval import metrics
 from pipeline.eval.base import SuiteResult
-from pipeline.eval.references import SeedReferences, line_spans, load_references
+from pipeline.eval.references import (
+    SeedReferences,
+    line_spans,
+    load_references,
+    seed_text,
+    seeds_folder,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "seeds"
 NON_CONTENT = ("boilerplate", "related")
 
 
@@ -30,7 +34,7 @@ def _run_seeds(progress) -> dict:
 
     if progress:
         progress("seeds: running the pipeline", 0, 1)
-    result = run([SEEDS], Config())
+    result = run([seeds_folder()], Config())
     if progress:
         progress("seeds: running the pipeline", 1, 1)
     return digest_to_dict(result.digest)
@@ -107,7 +111,7 @@ def _lines(digest: dict, refs: SeedReferences) -> tuple[dict[str, float], list[d
         ref = refs.documents.get(doc["id"])
         if ref is None:
             continue
-        text = (SEEDS / f"{doc['id']}.txt").read_text(encoding="utf-8")
+        text = seed_text(doc["id"])
         predicted = _line_labels(doc, text)
         for line in ref.lines:
             key = (doc["id"], line.number)
