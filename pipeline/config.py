@@ -23,7 +23,7 @@ class Config:
     embedding_cache: bool = True  # SQLite cache under $NEWSDIGEST_CACHE (or ~/.cache/newsdigest)
     boilerplate_rules: str | None = None  # path to a TOML file replacing the packaged rules
     near_duplicate_jaccard: float = 0.8  # MinHash Jaccard above which documents are duplicates
-    cluster_threshold: float = 0.45  # combined similarity needed to join an event
+    cluster_threshold: float = 0.3  # combined similarity to join an event (ECB+/NTREX-calibrated)
     date_window_days: int = 7  # documents further apart never share an event
     summary_min: int = 3
     summary_max: int = 7
