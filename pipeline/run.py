@@ -111,7 +111,9 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     if config.embedding_cache:
         embedder = CachedEmbedder(embedder, cache_dir() / "embeddings.sqlite",
                                   json.dumps(config.embedder_options, sort_keys=True))
-    router = TranslationRouter(config.translators)
+    router = TranslationRouter(config.translators,
+                               cache_dir() / "translations.sqlite" if config.translation_cache
+                               else None)
     ingested = read_inputs(paths)
     problems = [str(p) for p in ingested.problems]
     docs: list[Document] = []

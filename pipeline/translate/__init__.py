@@ -9,9 +9,11 @@ Adding a backend touches one new module and one line in `TRANSLATORS`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from pipeline.model import Translation
 from pipeline.translate.base import Translator
+from pipeline.translate.cache import with_cache
 from pipeline.translate.passthrough import Untranslated
 
 
@@ -34,12 +36,14 @@ TRANSLATORS: dict[str, Callable[[], list[Translator]]] = {
 class TranslationRouter:
     """Routes each pair to a backend; memoises per (pair, text) within a run."""
 
-    def __init__(self, names: Sequence[str]) -> None:
+    def __init__(self, names: Sequence[str], cache: Path | None = None) -> None:
+        """`cache`: SQLite file for neural/LLM results (see translate/cache.py); None: none."""
         unknown = [n for n in names if n not in TRANSLATORS]
         if unknown:
             known = ", ".join(sorted(TRANSLATORS))
             raise ValueError(f"unknown translator {unknown[0]!r}; known: {known}")
         self.names = tuple(names)
+        self.cache = cache
         self._backends: list[Translator] | None = None
         self._fallback = Untranslated()
         self._memo: dict[tuple[str, str, str], Translation] = {}
@@ -47,11 +51,18 @@ class TranslationRouter:
     @property
     def backends(self) -> list[Translator]:
         if self._backends is None:
-            self._backends = [b for name in self.names for b in TRANSLATORS[name]()]
+            built = [b for name in self.names for b in TRANSLATORS[name]()]
+            self._backends = [with_cache(b, self.cache) if self.cache else b for b in built]
         return self._backends
 
     def _direct(self, src: str, tgt: str) -> Translator | None:
         return next((b for b in self.backends if b.supports(src, tgt)), None)
+
+    def pairs(self) -> list[str]:
+        """`backend (src→tgt)` for every pair a configured backend serves, for error messages."""
+        langs = ("en", "zh", "ja", "ko")
+        return [f"{b.name} ({s}→{t})" for b in self.backends for s in langs for t in langs
+                if s != t and b.supports(s, t)]
 
     def describe(self, src: str, tgt: str) -> str:
         direct = self._direct(src, tgt)

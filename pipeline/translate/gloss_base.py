@@ -33,6 +33,7 @@ class DictionaryGloss:
     """Base for the offline glossers: subclasses set name/src/tgt and implement `gloss`."""
 
     name = "gloss"
+    tier = "gloss"
     src = ""
     tgt = ""
 

@@ -9,6 +9,7 @@ from pipeline.model import Translation
 
 class Untranslated:
     name = "untranslated"
+    tier = "original"
 
     def supports(self, src: str, tgt: str) -> bool:
         return True

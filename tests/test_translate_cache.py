@@ -1,0 +1,89 @@
+"""The SQLite translation cache, the router's use of it, and `newsdigest translate`."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+from pipeline.cli import main
+from pipeline.model import Translation
+from pipeline.translate import TRANSLATORS, TranslationRouter
+from pipeline.translate.cache import CachedTranslator, with_cache
+
+
+class CountingNMT:
+    """A stand-in neural backend that records every text it is asked to translate."""
+
+    name = "counting"
+    tier = "nmt"
+    model = "fake-zh-en"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def supports(self, src: str, tgt: str) -> bool:
+        return (src, tgt) == ("zh", "en")
+
+    def translate(self, texts, src, tgt):
+        self.seen += list(texts)
+        return [Translation(f"<{t}>", "nmt", self.name) for t in texts]
+
+
+def test_cache_serves_repeats_without_the_model(tmp_path):
+    inner = CountingNMT()
+    cached = CachedTranslator(inner, tmp_path / "t.sqlite")
+    first = cached.translate(["中国", "美国", "中国"], "zh", "en")
+    assert [t.text for t in first] == ["<中国>", "<美国>", "<中国>"]
+    assert inner.seen == ["中国", "美国"]  # duplicates inside a batch translated once
+    again = CachedTranslator(CountingNMT(), tmp_path / "t.sqlite")
+    second = again.translate(["美国", "中国"], "zh", "en")
+    assert [t.text for t in second] == ["<美国>", "<中国>"]
+    assert again.inner.seen == [] and again.hits == 2
+    assert second[0].tier == "nmt" and second[0].backend == "counting"
+
+
+def test_cache_keys_include_the_pair_and_the_model(tmp_path):
+    cached = CachedTranslator(CountingNMT(), tmp_path / "t.sqlite")
+    cached.translate(["中国"], "zh", "en")
+    other = CountingNMT()
+    other.model = "another-model"
+    CachedTranslator(other, tmp_path / "t.sqlite").translate(["中国"], "zh", "en")
+    assert other.seen == ["中国"]
+
+
+def test_only_costly_tiers_are_cached(tmp_path):
+    from pipeline.translate.gloss_zh import CedictGlossTranslator
+
+    assert isinstance(with_cache(CountingNMT(), tmp_path / "t.sqlite"), CachedTranslator)
+    gloss = CedictGlossTranslator()
+    assert with_cache(gloss, tmp_path / "t.sqlite") is gloss
+
+
+def test_router_uses_the_cache(tmp_path, monkeypatch):
+    backend = CountingNMT()
+    monkeypatch.setitem(TRANSLATORS, "counting", lambda: [backend])
+    TranslationRouter(["counting"], tmp_path / "t.sqlite").translate(["稀土"], "zh", "en")
+    fresh = TranslationRouter(["counting"], tmp_path / "t.sqlite")
+    assert fresh.translate(["稀土"], "zh", "en")[0].text == "<稀土>"
+    assert backend.seen == ["稀土"]
+
+
+def _run_translate(monkeypatch, capsys, text: str, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code = main(["translate", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_translate_command_keeps_lines_aligned(monkeypatch, capsys):
+    text = "中国手握稀土“王牌”\n\n美国和乌兹别克斯坦承诺投资4亿美元。\n"
+    code, out, _ = _run_translate(monkeypatch, capsys, text, "--from", "zh", "--to", "en")
+    lines = out.split("\n")
+    assert code == 0 and len(lines) == 4 and lines[1] == "" and lines[3] == ""
+    assert "rare earth" in lines[0] and "$400 million" in lines[2]
+
+
+def test_translate_command_names_the_pairs_it_can_do(monkeypatch, capsys):
+    code, _, err = _run_translate(monkeypatch, capsys, "한국\n", "--from", "ko", "--to", "en")
+    assert code == 1
+    assert "ko→en" in err and "gloss-cedict (zh→en)" in err
