@@ -33,11 +33,12 @@ def test_translation_suite_scores_every_pair():
         assert result.figures[f"translation.{set_name}.zh-en.chrf"] > 10
         assert result.figures[f"translation.{set_name}.ja-en.chrf"] > 10
         assert result.figures[f"translation.{set_name}.zh-en.untranslated_share"] == 0.0
-        assert result.figures[f"translation.{set_name}.ko-en.untranslated_share"] == 1.0
+        assert result.figures[f"translation.{set_name}.ko-en.chrf"] > 10
+        assert result.figures[f"translation.{set_name}.ko-en.untranslated_share"] == 0.0
     _shares_in_range(result.figures)
-    assert {r["backend"] for r in result.rows} == {"gloss-cedict", "gloss-jmdict", "untranslated"}
+    assert {r["backend"] for r in result.rows} == {"gloss-cedict", "gloss-jmdict", "gloss-ko-bridge"}
     assert all(r["lines"] == 20 for r in result.rows)
-    assert any("ko-en" in note and "untranslated" in note for note in result.notes)
+    assert not any("ko-en" in note and "untranslated" in note for note in result.notes)
     assert calls and calls[-1][1] == calls[-1][2]
 
 

@@ -84,6 +84,26 @@ def test_translate_command_keeps_lines_aligned(monkeypatch, capsys):
 
 
 def test_translate_command_names_the_pairs_it_can_do(monkeypatch, capsys):
-    code, _, err = _run_translate(monkeypatch, capsys, "한국\n", "--from", "ko", "--to", "en")
+    code, _, err = _run_translate(monkeypatch, capsys, "Korea\n", "--from", "en", "--to", "ko")
     assert code == 1
-    assert "ko→en" in err and "gloss-cedict (zh→en)" in err
+    assert "en→ko" in err and "gloss-cedict (zh→en)" in err
+
+
+def test_router_falls_back_when_a_model_cannot_load(monkeypatch, recwarn):
+    from pipeline.translate.base import ModelUnavailable
+
+    class Broken(CountingNMT):
+        name = "broken"
+
+        def translate(self, texts, src, tgt):
+            raise ModelUnavailable("broken: no model in /nowhere; download it with ...")
+
+    from pipeline.translate.gloss_zh import CedictGlossTranslator
+
+    monkeypatch.setitem(TRANSLATORS, "broken", lambda: [Broken()])
+    monkeypatch.setitem(TRANSLATORS, "zhgloss", lambda: [CedictGlossTranslator()])
+    router = TranslationRouter(["broken", "zhgloss"])
+    result = router.translate(["中国"], "zh", "en")[0]
+    assert result.tier == "gloss" and result.text == "China"
+    assert any("/nowhere" in str(w.message) for w in recwarn)
+    assert [b.name for b in router.backends] == ["gloss-cedict"]

@@ -8,28 +8,45 @@ Adding a backend touches one new module and one line in `TRANSLATORS`.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.model import Translation
-from pipeline.translate.base import Translator
+from pipeline.translate.base import ModelUnavailable, Translator
 from pipeline.translate.cache import with_cache
 from pipeline.translate.passthrough import Untranslated
 
 
 def _gloss() -> list[Translator]:
     from pipeline.translate.gloss_ja import JMdictGlossTranslator
+    from pipeline.translate.gloss_ko import KoreanGlossTranslator
     from pipeline.translate.gloss_zh import CedictGlossTranslator
     from pipeline.translate.reverse_gloss import ReverseCedictGlossTranslator
     from pipeline.translate.reverse_gloss_ja import ReverseJMdictGlossTranslator
 
     return [CedictGlossTranslator(), JMdictGlossTranslator(), ReverseCedictGlossTranslator(),
-            ReverseJMdictGlossTranslator()]
+            ReverseJMdictGlossTranslator(), KoreanGlossTranslator()]
+
+
+def _transformers() -> list[Translator]:
+    """One seq2seq backend per manifest model present in the store; none means fall back."""
+    from pipeline.translate.manifest import available_models, store_dir
+    from pipeline.translate.transformers_backend import TransformersTranslator
+
+    found = available_models()
+    if not found:
+        warnings.warn(f"transformers: no model from models/manifest.toml found in {store_dir()} "
+                      "(set NEWSDIGEST_MODELS to use another store); using the next translator",
+                      stacklevel=2)
+    return [TransformersTranslator(str(folder), e.src, e.tgt, family=e.family, prefix=e.prefix,
+                                   hub_id=e.hub) for e, folder in found]
 
 
 # name -> factory returning one or more backends (a family such as the offline gloss)
 TRANSLATORS: dict[str, Callable[[], list[Translator]]] = {
     "gloss": _gloss,
+    "transformers": _transformers,
 }
 
 
@@ -82,6 +99,18 @@ class TranslationRouter:
         return [self._memo[(src, tgt, t)] for t in texts]
 
     def _translate(self, texts: list[str], src: str, tgt: str) -> list[Translation]:
+        """Route one batch; a backend whose model turns out to be unusable is dropped (with
+        one warning saying why) and the next one takes over, so a run always finishes."""
+        try:
+            return self._route(texts, src, tgt)
+        except ModelUnavailable as exc:
+            broken = next((b for b in self.backends if str(exc).startswith(f"{b.name}:")), None)
+            broken = broken or self._direct(src, tgt)
+            warnings.warn(f"{exc} — falling back to the next translator", stacklevel=2)
+            self._backends = [b for b in self.backends if b is not broken]
+            return self._translate(texts, src, tgt)
+
+    def _route(self, texts: list[str], src: str, tgt: str) -> list[Translation]:
         direct = self._direct(src, tgt)
         if direct:
             return direct.translate(texts, src, tgt)

@@ -21,3 +21,11 @@ class Translator(Protocol):
 
     def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
         """Translate a batch; one Translation per input, same order."""
+
+
+class ModelUnavailable(RuntimeError):
+    """A model-backed translator cannot load its model (missing folder, missing extra, bad files).
+
+    Raised with a message that says where the model was looked for and how to get it, so the
+    user can fix the setup instead of reading a library traceback.
+    """

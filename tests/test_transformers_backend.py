@@ -1,0 +1,225 @@
+"""The transformers NMT backend on a tiny random Marian model built from seed text.
+
+The model is random, so no test looks at its words: they check loading, order, counts,
+determinism, that long inputs are cut below the token limit with nothing dropped, and
+the manifest/store lookup. Recipe: shared/notes/ml-on-this-machine.md, "Tiny Marian".
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+
+from pipeline.translate import TRANSLATORS, TranslationRouter
+from pipeline.translate.base import ModelUnavailable
+from pipeline.translate.manifest import available_models, load_manifest
+from pipeline.translate.transformers_backend import TransformersTranslator
+from tests.conftest import EVALDATA, SEEDS
+
+pytest.importorskip("transformers")
+pytest.importorskip("sentencepiece")
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+
+
+def _seed_lines() -> tuple[list[str], list[str]]:
+    """Chinese and English lines of the seeds (Chinese: Han without kana or hangul)."""
+    zh, en = [], []
+    for path in sorted(SEEDS.glob("*.txt")):
+        for line in path.read_text("utf-8").splitlines():
+            line = line.strip()
+            if _HAN.search(line) and not _KANA_HANGUL.search(line) and len(line) > 8:
+                zh.append(line)
+            elif line.isascii() and len(line) > 40:
+                en.append(line)
+    return zh, en
+
+
+@pytest.fixture(scope="module")
+def seed_zh() -> list[str]:
+    """The seeds' Chinese lines, then their clauses: enough distinct short texts for batches."""
+    lines = _seed_lines()[0]
+    clauses = [c for line in lines for c in re.split(r"(?<=[?？,，])", line) if len(c) > 3]
+    return list(dict.fromkeys(lines + clauses))
+
+
+@pytest.fixture(scope="module")
+def marian_dir(tmp_path_factory, seed_zh):
+    """A tiny random MarianMT zh→en saved like a downloaded OPUS-MT folder."""
+    import sentencepiece as spm
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    zh, en = list(seed_zh), _seed_lines()[1][:200]
+    flores = EVALDATA / "flores200-devtest"
+    if (flores / "zh.txt").is_file():
+        zh += flores.joinpath("zh.txt").read_text("utf-8").splitlines()[:150]
+        en += flores.joinpath("en.txt").read_text("utf-8").splitlines()[:150]
+    out = tmp_path_factory.mktemp("opus-mt-tiny-zh-en")
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(zh + en), model_writer=buf, vocab_size=3000,
+        eos_id=0, unk_id=1, pad_id=-1, bos_id=-1, character_coverage=1.0,
+        hard_vocab_limit=False, minloglevel=2)
+    for name in ("source.spm", "target.spm"):
+        (out / name).write_bytes(buf.getvalue())
+    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
+    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
+    vocab["<pad>"] = len(vocab)  # pad last: the OPUS layout CTranslate2 also expects
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+    tok = MarianTokenizer(source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"),
+                          vocab=str(out / "vocab.json"), eos_token="</s>", unk_token="<unk>",
+                          pad_token="<pad>")
+    config = MarianConfig(
+        vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=48, encoder_layers=1,
+        decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+        encoder_ffn_dim=96, decoder_ffn_dim=96, pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.eos_token_id, decoder_start_token_id=tok.pad_token_id,
+        forced_eos_token_id=tok.eos_token_id, init_std=0.3)
+    torch.manual_seed(0)
+    MarianMTModel(config).save_pretrained(out)
+    tok.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def translator(marian_dir):
+    t = TransformersTranslator(str(marian_dir), "zh", "en", num_beams=2, max_new_tokens=24)
+    t.load()
+    return t
+
+
+class _Spy:
+    """Wraps `generate` to record how many source rows and real tokens it was given."""
+
+    def __init__(self, translator) -> None:
+        self.net = translator._net
+        self.inner = self.net.generate
+        self.rows = 0
+        self.tokens = 0
+
+    def __enter__(self):
+        def generate(**kw):
+            self.rows += kw["input_ids"].shape[0]
+            self.tokens += int(kw["attention_mask"].sum())
+            return self.inner(**kw)
+
+        self.net.generate = generate
+        return self
+
+    def __exit__(self, *exc):
+        del self.net.generate  # back to the class method
+
+
+def test_batch_keeps_count_order_and_labels(translator, seed_zh):
+    texts = seed_zh[:4] + ["", seed_zh[0]]
+    out = translator.translate(texts, "zh", "en")
+    assert len(out) == len(texts)
+    assert all(t.tier == "nmt" and t.backend == "transformers" for t in out)
+    assert out[4].text == ""
+    assert all(t.text for i, t in enumerate(out) if i != 4)
+    assert out[5].text == out[0].text  # same text, same place in the output
+    # one by one gives the same as batched (padding and sorting change nothing)
+    assert [translator.translate([t], "zh", "en")[0].text for t in texts[:3]] == [
+        t.text for t in out[:3]]
+
+
+def test_empty_batch_and_empty_text(marian_dir):
+    lazy = TransformersTranslator(str(marian_dir), "zh", "en")
+    assert [t.text for t in lazy.translate(["", "  "], "zh", "en")] == ["", ""]
+    assert lazy._net is None  # nothing to translate: the model is not even loaded
+    assert lazy.translate([], "zh", "en") == []
+
+
+def test_deterministic(translator, seed_zh):
+    first = translator.translate(seed_zh[:3], "zh", "en")
+    second = translator.translate(seed_zh[:3], "zh", "en")
+    assert [t.text for t in first] == [t.text for t in second]
+
+
+def test_pair_and_protocol(translator):
+    assert translator.supports("zh", "en") and translator.supports("zh-CN", "en")
+    assert not translator.supports("en", "zh")
+    with pytest.raises(ValueError):
+        translator.translate(["x"], "en", "zh")
+
+
+def test_long_paragraph_comes_back_whole(translator, seed_zh):
+    """A ~600-token paragraph: every sentence and every chunk reaches generate()."""
+    text = ""
+    for n in range(1, 100):  # the seeds repeated, each round numbered so sentences differ
+        text += "".join(f"{n}{s}" if s[-1] in "?？" else s for s in seed_zh)
+        if translator.count(text) >= 600:
+            break
+    plan = translator.plan(text)
+    units = [u for line in plan for u in line]
+    assert len(plan) == 1 and len(units) > 10
+    assert "".join(units) == text  # the cuts cover the paragraph: nothing left out
+    assert all(translator.count(u) <= translator.max_input_tokens for u in units)
+    with _Spy(translator) as spy:
+        (out,) = translator.translate([text], "zh", "en")
+    unique = list(dict.fromkeys(units))
+    assert spy.rows == len(unique) > 10  # each distinct unit translated once, none skipped
+    assert spy.tokens == sum(translator.count(u) + 1 for u in unique)  # + </s>: no truncation
+    assert out.text
+
+
+def test_run_on_sentence_is_chunked_not_truncated(marian_dir, seed_zh):
+    small = TransformersTranslator(str(marian_dir), "zh", "en", num_beams=1, max_new_tokens=8,
+                                   max_input_tokens=16)
+    run_on = re.sub(r"[^\u4e00-\u9fff]", "", "".join(seed_zh)) * 2  # no punctuation, no spaces
+    assert small.count(run_on) > 40
+    (line,) = small.plan(run_on)
+    assert len(line) >= 3 and "".join(line) == run_on
+    assert all(small.count(u) <= 16 for u in line)
+    with _Spy(small) as spy:
+        (out,) = small.translate([run_on], "zh", "en")
+    assert spy.rows == len(set(line)) and out.text
+
+
+def test_missing_folder_is_model_unavailable(tmp_path):
+    missing = tmp_path / "store" / "opus-mt-zh-en"
+    t = TransformersTranslator(str(missing), "zh", "en", hub_id="Helsinki-NLP/opus-mt-zh-en")
+    with pytest.raises(ModelUnavailable) as err:
+        t.translate(["中国"], "zh", "en")
+    assert str(missing) in str(err.value)
+    assert "huggingface-cli download Helsinki-NLP/opus-mt-zh-en" in str(err.value)
+
+
+def test_broken_folder_is_model_unavailable(tmp_path):
+    (tmp_path / "config.json").write_text("{}", "utf-8")
+    with pytest.raises(ModelUnavailable, match="could not load"):
+        TransformersTranslator(str(tmp_path), "zh", "en").load()
+
+
+def test_manifest_lists_known_models():
+    names = {e.name: e for e in load_manifest()}
+    assert names["opus-mt-zh-en"].hub == "Helsinki-NLP/opus-mt-zh-en"
+    assert {(e.src, e.tgt) for e in names.values()} >= {("zh", "en"), ("ja", "en"), ("ko", "en")}
+    assert all(e.family == "marian" for e in names.values())
+
+
+def test_store_lookup_finds_the_model(tmp_path, monkeypatch, marian_dir, seed_zh):
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "opus-mt-zh-en").symlink_to(marian_dir, target_is_directory=True)
+    monkeypatch.setenv("NEWSDIGEST_MODELS", str(store))
+    assert [e.name for e, _ in available_models()] == ["opus-mt-zh-en"]
+    (backend,) = TRANSLATORS["transformers"]()
+    assert backend.supports("zh", "en") and backend.model == "Helsinki-NLP/opus-mt-zh-en"
+    router = TranslationRouter(("transformers",))
+    assert router.describe("zh", "en") == "transformers"
+    assert router.describe("ko", "en") == "untranslated"
+    assert router.translate([seed_zh[0]], "zh", "en")[0].tier == "nmt"
+
+
+def test_empty_store_warns_and_falls_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDIGEST_MODELS", str(tmp_path))
+    with pytest.warns(UserWarning, match=re.escape(str(tmp_path))):
+        assert TRANSLATORS["transformers"]() == []
+    with pytest.warns(UserWarning, match="no model"):
+        assert TranslationRouter(("transformers",)).describe("zh", "en") == "untranslated"
