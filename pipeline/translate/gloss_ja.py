@@ -12,9 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.translate.gloss_base import DictionaryGloss, splice
-from pipeline.translate.gloss_zh import PUNCT, join_gloss
-from pipeline.translate.numbers import find_cjk_numbers
+from pipeline.translate.gloss_zh import PUNCT, CjkToEnglishGloss
 
 JA_OVERRIDES: dict[str, str] = {
     "米国": "US", "米": "US", "氏": "", "さん": "", "様": "", "さま": "", "君": "", "ちゃん": "",
@@ -68,7 +66,7 @@ def _pick_gloss(senses: Sequence[Any]) -> str | None:
     return None
 
 
-class JMdictGlossTranslator(DictionaryGloss):
+class JMdictGlossTranslator(CjkToEnglishGloss):
     """ja → en word gloss (tier "gloss"); one Jamdict and one Sudachi tokenizer per thread."""
 
     name = "gloss-jmdict"
@@ -102,12 +100,6 @@ class JMdictGlossTranslator(DictionaryGloss):
         return tok
 
     # ------------------------------------------------------------------ glossing
-    def gloss(self, text: str) -> str:
-        """One text → one English gloss line."""
-        if not text.strip():
-            return ""
-        return join_gloss(splice(text, find_cjk_numbers(text), self._tokens))
-
     def _tokens(self, chunk: str) -> list[str]:
         """Latin runs (G7, F-35) stay whole; Japanese runs go through Sudachi."""
         out: list[str] = []

@@ -16,17 +16,15 @@ from functools import lru_cache
 from importlib import resources
 
 from pipeline.cache import cached
-from pipeline.translate.gloss_base import DictionaryGloss, splice
 from pipeline.translate.gloss_zh import (
     PUNCT,
     SKIP_SENSE,
+    CjkToEnglishGloss,
     best_sense,
     cedict_version,
     is_proper,
-    join_gloss,
     load_cedict,
 )
-from pipeline.translate.numbers import find_cjk_numbers
 
 _NOUNS = {"NNG", "NNP", "NNB", "XR", "NR"}
 _NEGATION = {"않", "못하", "아니"}  # VX / VCN stems that negate the verb before them
@@ -172,7 +170,7 @@ def _kiwi():
 _KIWI = None
 
 
-class KoreanGlossTranslator(DictionaryGloss):
+class KoreanGlossTranslator(CjkToEnglishGloss):
     """ko → en word gloss (tier "gloss"); analyser and indexes load on first use."""
 
     name = "gloss-ko-bridge"
@@ -182,12 +180,6 @@ class KoreanGlossTranslator(DictionaryGloss):
         self._overrides = overrides or {}
         self._merged: dict[str, str] | None = None
         self._cache: dict[str, list[str]] = {}
-
-    def gloss(self, text: str) -> str:
-        """One text → one English gloss line."""
-        if not text.strip():
-            return ""
-        return join_gloss(splice(text, find_cjk_numbers(text), self._tokens))
 
     def _tokens(self, chunk: str) -> list[str]:
         if not chunk.strip():

@@ -162,7 +162,22 @@ def _jieba():
     return jieba
 
 
-class CedictGlossTranslator(DictionaryGloss):
+class CjkToEnglishGloss(DictionaryGloss):
+    """zh/ja/ko → en: numbers converted as whole spans, the rest tokenised and glossed by the
+    subclass's `_tokens`, all joined into one English line."""
+
+    tgt = "en"
+
+    def gloss(self, text: str) -> str:
+        if not text.strip():
+            return ""
+        return join_gloss(splice(text, find_cjk_numbers(text), self._tokens))
+
+    def _tokens(self, chunk: str) -> list[str]:
+        raise NotImplementedError
+
+
+class CedictGlossTranslator(CjkToEnglishGloss):
     """zh → en word gloss (tier "gloss"); dictionaries load on first use."""
 
     name = "gloss-cedict"
@@ -171,12 +186,6 @@ class CedictGlossTranslator(DictionaryGloss):
     def __init__(self, overrides: dict[str, str] | None = None) -> None:
         self._overrides = {**ZH_OVERRIDES, **(overrides or {})}
         self._cache: dict[str, list[str]] = {}
-
-    def gloss(self, text: str) -> str:
-        """One text → one English gloss line."""
-        if not text.strip():
-            return ""
-        return join_gloss(splice(text, find_cjk_numbers(text), self._tokens))
 
     def _tokens(self, chunk: str) -> list[str]:
         out: list[str] = []
