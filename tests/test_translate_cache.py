@@ -107,3 +107,11 @@ def test_router_falls_back_when_a_model_cannot_load(monkeypatch, recwarn):
     assert result.tier == "gloss" and result.text == "China"
     assert any("/nowhere" in str(w.message) for w in recwarn)
     assert [b.name for b in router.backends] == ["gloss-cedict"]
+
+
+def test_auto_uses_the_gloss_and_says_how_to_get_a_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDIGEST_MODELS", str(tmp_path / "empty-store"))
+    router = TranslationRouter(["auto"])
+    assert router.describe("zh", "en") == "gloss-cedict"
+    assert len(router.notices) == 1
+    assert "empty-store" in router.notices[0] and "opus-mt-zh-en" in router.notices[0]

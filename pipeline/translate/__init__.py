@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.model import Translation
-from pipeline.translate.base import ModelUnavailable, Translator
+from pipeline.translate.base import ModelUnavailable, Translator, TranslatorNotice
 from pipeline.translate.cache import with_cache
 from pipeline.translate.passthrough import Untranslated
 
@@ -36,15 +36,36 @@ def _transformers() -> list[Translator]:
 
     found = available_models()
     if not found:
-        warnings.warn(f"transformers: no model from models/manifest.toml found in {store_dir()} "
-                      "(set NEWSDIGEST_MODELS to use another store); using the next translator",
-                      stacklevel=2)
+        warnings.warn(TranslatorNotice(
+            f"transformers: no model from models/manifest.toml found in {store_dir()} "
+            "(set NEWSDIGEST_MODELS to use another store); using the next translator"),
+            stacklevel=2)
     return [TransformersTranslator(str(folder), e.src, e.tgt, family=e.family, prefix=e.prefix,
                                    hub_id=e.hub) for e, folder in found]
 
 
+def _auto() -> list[Translator]:
+    """The best backends present: neural models found in the store first, then the gloss.
+
+    With no model present this says, once, that the gloss is in use and how to get a model.
+    """
+    from pipeline.translate.manifest import available_models, store_dir
+
+    neural = _transformers() if available_models() else []
+    if not neural:
+        warnings.warn(
+            TranslatorNotice(
+                f"no neural translation model in {store_dir()}: using the offline dictionary "
+                "gloss (tier gloss). For neural MT: pip install 'newsdigest[nmt]', then e.g. "
+                "huggingface-cli download Helsinki-NLP/opus-mt-zh-en "
+                f"--local-dir {store_dir() / 'opus-mt-zh-en'}"),
+            stacklevel=2)
+    return neural + _gloss()
+
+
 # name -> factory returning one or more backends (a family such as the offline gloss)
 TRANSLATORS: dict[str, Callable[[], list[Translator]]] = {
+    "auto": _auto,
     "gloss": _gloss,
     "transformers": _transformers,
 }
@@ -61,6 +82,7 @@ class TranslationRouter:
             raise ValueError(f"unknown translator {unknown[0]!r}; known: {known}")
         self.names = tuple(names)
         self.cache = cache
+        self.notices: list[str] = []  # setup remarks for the reader (e.g. no model present)
         self._backends: list[Translator] | None = None
         self._fallback = Untranslated()
         self._memo: dict[tuple[str, str, str], Translation] = {}
@@ -68,7 +90,12 @@ class TranslationRouter:
     @property
     def backends(self) -> list[Translator]:
         if self._backends is None:
-            built = [b for name in self.names for b in TRANSLATORS[name]()]
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                built = [b for name in self.names for b in TRANSLATORS[name]()]
+            for caught_warning in caught:  # kept for the digest, and passed on as they came
+                self.notices.append(str(caught_warning.message))
+                warnings.warn(caught_warning.message, stacklevel=2)
             self._backends = [with_cache(b, self.cache) if self.cache else b for b in built]
         return self._backends
 

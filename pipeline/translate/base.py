@@ -29,3 +29,7 @@ class ModelUnavailable(RuntimeError):
     Raised with a message that says where the model was looked for and how to get it, so the
     user can fix the setup instead of reading a library traceback.
     """
+
+
+class TranslatorNotice(UserWarning):
+    """A remark about the translation setup the reader should see once (the CLI prints it)."""
