@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -38,3 +40,17 @@ def cached(key: str, build: Callable[[], T]) -> T:
     except OSError:
         pass
     return value
+
+
+def text_key(text: str) -> str:
+    """The hash persistent caches key texts by."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def open_store(path: Path, schema: str) -> sqlite3.Connection:
+    """A SQLite cache file (WAL, so a killed run leaves it readable) with its table created."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(schema)
+    return db

@@ -7,13 +7,12 @@ Vectors are stored as their exact float32 bytes, so a cached run is identical to
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from pipeline.cache import open_store, text_key
 from pipeline.embed.base import Embedder
 
 
@@ -22,17 +21,8 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.model_key = f"{inner.name}:{model_key}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, dim INTEGER, "
-            "vector BLOB, PRIMARY KEY (model, hash))"
-        )
-
-    @staticmethod
-    def _hash(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self._db = open_store(path, "CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, "
+                              "dim INTEGER, vector BLOB, PRIMARY KEY (model, hash))")
 
     def _lookup(self, hashes: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -48,7 +38,8 @@ class CachedEmbedder:
         return found
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        hashes = [self._hash(t) for t in texts]
+        key_of = {t: text_key(t) for t in texts}
+        hashes = [key_of[t] for t in texts]
         found = self._lookup(sorted(set(hashes)))
         missing = list(dict.fromkeys(t for t, h in zip(texts, hashes) if h not in found))
         if missing:
@@ -56,8 +47,8 @@ class CachedEmbedder:
             rows = []
             for text, vector in zip(missing, vectors):
                 vector = np.ascontiguousarray(vector, dtype=np.float32)
-                found[self._hash(text)] = vector
-                rows.append((self.model_key, self._hash(text), len(vector), vector.tobytes()))
+                found[key_of[text]] = vector
+                rows.append((self.model_key, key_of[text], len(vector), vector.tobytes()))
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
         if not texts:

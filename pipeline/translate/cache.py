@@ -7,11 +7,10 @@ the offline gloss is faster than a cache lookup and changes with its dictionarie
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline.cache import open_store, text_key
 from pipeline.model import Translation
 from pipeline.translate.base import Translator
 
@@ -26,13 +25,9 @@ class CachedTranslator:
         self.name = inner.name
         self.model_key = f"{inner.name}:{model_key or getattr(inner, 'model', '')}"
         self.hits = 0
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS translations (model TEXT, pair TEXT, hash TEXT, "
-            "text TEXT, tier TEXT, backend TEXT, PRIMARY KEY (model, pair, hash))"
-        )
+        self._db = open_store(path, "CREATE TABLE IF NOT EXISTS translations (model TEXT, "
+                              "pair TEXT, hash TEXT, text TEXT, tier TEXT, backend TEXT, "
+                              "PRIMARY KEY (model, pair, hash))")
 
     def __getattr__(self, attr: str):
         return getattr(self.inner, attr)
@@ -42,7 +37,8 @@ class CachedTranslator:
 
     def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
         pair = f"{src}>{tgt}"
-        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        key_of = {t: text_key(t) for t in texts}
+        keys = [key_of[t] for t in texts]
         found: dict[str, Translation] = {}
         for key in set(keys):
             row = self._db.execute(
@@ -56,7 +52,7 @@ class CachedTranslator:
             results = self.inner.translate(todo, src, tgt)
             rows = []
             for text, result in zip(todo, results):
-                key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                key = key_of[text]
                 found[key] = result
                 if not result.untranslated:
                     rows.append((self.model_key, pair, key, result.text, result.tier,
