@@ -28,7 +28,7 @@ from pipeline.entities import annotate_document
 from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
 from pipeline.metadata import fill_metadata
-from pipeline.model import Digest, Document, digest_to_dict
+from pipeline.model import Digest, Document, Event, digest_to_dict
 from pipeline.segment import segment_document
 from pipeline.summarize import summarize_event
 from pipeline.summarize.extractive import display_text, headline
@@ -104,13 +104,29 @@ def embed_documents(docs: list[Document], embedder: Embedder, show: bool) -> Non
         doc.vector = document_vector(doc)
 
 
-def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None,
-        show_progress: bool = False) -> RunResult:
-    # backends are built first so a bad name or option fails before any work is done
+def build_embedder(config: Config) -> Embedder:
+    """The configured embedder, behind the persistent cache unless the config turns it off."""
     embedder = get_embedder(config.embedder, **config.embedder_options)
     if config.embedding_cache:
         embedder = CachedEmbedder(embedder, cache_dir() / "embeddings.sqlite",
                                   json.dumps(config.embedder_options, sort_keys=True))
+    return embedder
+
+
+def group_events(docs: list[Document], config: Config,
+                 embed: Callable[[list[Document]], None]) -> list[Event]:
+    """The cross-document stages in order: duplicates, embeddings (by `embed`, so callers
+    choose how progress is shown), translated copies, events."""
+    mark_duplicate_documents(docs, config.near_duplicate_jaccard)
+    embed(docs)
+    mark_translated_copies(docs)
+    return cluster_documents(docs, config.cluster_threshold, config.date_window_days)
+
+
+def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None,
+        show_progress: bool = False) -> RunResult:
+    # backends are built first so a bad name or option fails before any work is done
+    embedder = build_embedder(config)
     router = TranslationRouter(config.translators,
                                cache_dir() / "translations.sqlite" if config.translation_cache
                                else None)
@@ -125,10 +141,8 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
             continue
         docs.append(doc)
 
-    mark_duplicate_documents(docs, config.near_duplicate_jaccard)
-    embed_documents(docs, embedder, show_progress)
-    mark_translated_copies(docs)
-    events = cluster_documents(docs, config.cluster_threshold, config.date_window_days)
+    events = group_events(docs, config,
+                          lambda batch: embed_documents(batch, embedder, show_progress))
     by_id = {d.id: d for d in docs}
     for event in _progress(events, "summarising", show_progress):
         summarize_event(event, by_id, config, router)

@@ -9,16 +9,13 @@ measure the code the CLI runs, not a copy of it.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.cache import cache_dir
 from pipeline.config import Config
-from pipeline.embed import Embedder, get_embedder
-from pipeline.embed.cache import CachedEmbedder
+from pipeline.embed import Embedder
 from pipeline.model import Document, Event
 from pipeline.paths import evaldata_dir
 from pipeline.run import embed_documents, process_document
@@ -80,15 +77,6 @@ def read_ecbplus(limit: int | None = None) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------ pipeline plumbing
-
-
-def pipeline_embedder(config: Config) -> Embedder:
-    """The embedder `pipeline.run.run` builds, with its SQLite cache under cache_dir()."""
-    embedder = get_embedder(config.embedder, **config.embedder_options)
-    if config.embedding_cache:
-        return CachedEmbedder(embedder, cache_dir() / "embeddings.sqlite",
-                              json.dumps(config.embedder_options, sort_keys=True))
-    return embedder
 
 
 def process_all(docs: Sequence[Document], config: Config, progress: Progress,

@@ -11,9 +11,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from pipeline.cluster import cluster_documents
 from pipeline.config import Config
-from pipeline.dedup import mark_duplicate_documents, mark_translated_copies
 from pipeline.eval.base import SuiteResult
 from pipeline.eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
 from pipeline.eval.public_data import (
@@ -21,7 +19,6 @@ from pipeline.eval.public_data import (
     duplicate_pairs,
     embed_all,
     evaldata_folder,
-    pipeline_embedder,
     process_all,
     read_ecbplus,
     resolved_events,
@@ -29,6 +26,7 @@ from pipeline.eval.public_data import (
 )
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document, Event
+from pipeline.run import build_embedder, group_events
 
 BODY_SENTENCES = 10  # ECB+ text is one sentence per line; keep the headline and 10 more
 NTREX_SENTENCES = 12
@@ -39,10 +37,9 @@ def _run_stages(docs: list[Document], config: Config, progress: Progress,
                 name: str) -> tuple[list[Document], list[Event], list[str]]:
     """The cross-document stages in `pipeline.run` order; returns kept docs, events, problems."""
     docs, problems = process_all(docs, config, progress, f"{name}: reading")
-    mark_duplicate_documents(docs, config.near_duplicate_jaccard)
-    embed_all(docs, pipeline_embedder(config), progress, f"{name}: embedding")
-    mark_translated_copies(docs)
-    events = cluster_documents(docs, config.cluster_threshold, config.date_window_days)
+    embedder = build_embedder(config)
+    events = group_events(docs, config,
+                          lambda batch: embed_all(batch, embedder, progress, f"{name}: embedding"))
     return docs, events, problems
 
 
