@@ -18,6 +18,7 @@ from pipeline.eval import metrics
 from pipeline.eval.base import SuiteResult
 from pipeline.eval.references import (
     SeedReferences,
+    line_of_span,
     line_spans,
     load_references,
     seed_text,
@@ -131,10 +132,8 @@ def _lines(digest: dict, refs: SeedReferences) -> tuple[dict[str, float], list[d
                              "pred_lang": lang})
         gold_dup |= {(doc["id"], a) for a, _ in ref.duplicates_within}
         spans = line_spans(text)
-        for seg in doc["segments"]:
-            if "duplicate_of" in seg:
-                pred_dup |= {(doc["id"], n) for n, (s, e) in spans.items()
-                             if s <= seg["start"] < e}
+        pred_dup |= {(doc["id"], line_of_span(spans, seg["start"], seg["end"]))
+                     for seg in doc["segments"] if "duplicate_of" in seg}
     bp, br, _ = metrics.precision_recall(pred_boiler, gold_boiler)
     np_, nr, _ = metrics.precision_recall(pred_noncontent, gold_noncontent)
     dp, dr, _ = metrics.precision_recall(pred_dup, gold_dup)
