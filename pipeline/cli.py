@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="output folder (default: out/)")
     run.add_argument("--langs", default=None, metavar="L1,L2",
                      help="two output languages among en, zh, ja, ko (default: en,zh)")
+    run.add_argument("--read", default=None, metavar="L1,L2",
+                     help="languages you read (e.g. zh,ja): their sentences keep the original "
+                          "beside the translation")
     run.add_argument("--config", type=Path, metavar="FILE", help="TOML file overriding any config field")
     run.add_argument("--translator", action="append", dest="translators", metavar="NAME",
                      help="translation backend by name, in order of preference (default: auto = "
@@ -58,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--to", dest="tgt", required=True, metavar="LANG", help="target language")
     tr.add_argument("--translator", action="append", dest="translators", metavar="NAME",
                     help="backend by name, in order of preference (default: auto)")
+    tr.add_argument("--config", type=Path, metavar="FILE",
+                    help="TOML config (translators, translator_options such as the LLM endpoint)")
     tr.add_argument("--batch", type=int, default=64, metavar="N",
                     help="lines translated per batch (default: 64)")
 
@@ -93,8 +98,11 @@ exit codes: 0 done; 1 bad option or missing data; 3 a figure fell below the base
 def _config(args: argparse.Namespace) -> Config:
     config = Config.from_toml(args.config) if args.config else Config()
     langs = tuple(x.strip() for x in args.langs.split(",")) if args.langs else None
+    read = getattr(args, "read", None)
+    read_langs = tuple(x.strip() for x in read.split(",") if x.strip()) if read else None
     return config.with_overrides(
         langs=langs,
+        read_langs=read_langs,
         translators=tuple(args.translators) if args.translators else None,
         embedder=args.embedder,
     )
@@ -105,9 +113,11 @@ def _translate(args: argparse.Namespace) -> int:
     from pipeline.translate import TranslationRouter
 
     try:
-        router = TranslationRouter(tuple(args.translators or ("auto",)),
-                                   cache_dir() / "translations.sqlite")
-    except ValueError as exc:
+        config = Config.from_toml(args.config) if args.config else Config()
+        router = TranslationRouter(tuple(args.translators or config.translators),
+                                   cache_dir() / "translations.sqlite",
+                                   config.translator_options)
+    except (ValueError, OSError) as exc:
         print(f"newsdigest translate: {exc}", file=sys.stderr)
         return 1
     route = router.describe(args.src, args.tgt)

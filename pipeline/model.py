@@ -111,6 +111,8 @@ class SummarySentence:
     sources: list[Source]
     backend: str | None = None
     untranslated: bool = False
+    # the source words beside a translation, for a reader who reads that language (--read)
+    original: Source | None = None
 
 
 @dataclass
@@ -154,6 +156,8 @@ def _sentence_dict(sent: SummarySentence) -> dict[str, Any]:
         out["backend"] = sent.backend
     if sent.untranslated:
         out["untranslated"] = True
+    if sent.original is not None:
+        out["original"] = {"text": sent.original.text, "lang": sent.original.lang}
     return out
 
 

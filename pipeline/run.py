@@ -129,7 +129,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     embedder = build_embedder(config)
     router = TranslationRouter(config.translators,
                                cache_dir() / "translations.sqlite" if config.translation_cache
-                               else None)
+                               else None, config.translator_options)
     ingested = read_inputs(paths)
     problems = [str(p) for p in ingested.problems]
     docs: list[Document] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from typing import ClassVar
 
 from pipeline.cli import main
 from pipeline.model import Translation
@@ -61,7 +62,7 @@ def test_only_costly_tiers_are_cached(tmp_path):
 
 def test_router_uses_the_cache(tmp_path, monkeypatch):
     backend = CountingNMT()
-    monkeypatch.setitem(TRANSLATORS, "counting", lambda: [backend])
+    monkeypatch.setitem(TRANSLATORS, "counting", lambda options=None: [backend])
     TranslationRouter(["counting"], tmp_path / "t.sqlite").translate(["稀土"], "zh", "en")
     fresh = TranslationRouter(["counting"], tmp_path / "t.sqlite")
     assert fresh.translate(["稀土"], "zh", "en")[0].text == "<稀土>"
@@ -100,8 +101,8 @@ def test_router_falls_back_when_a_model_cannot_load(monkeypatch, recwarn):
 
     from pipeline.translate.gloss_zh import CedictGlossTranslator
 
-    monkeypatch.setitem(TRANSLATORS, "broken", lambda: [Broken()])
-    monkeypatch.setitem(TRANSLATORS, "zhgloss", lambda: [CedictGlossTranslator()])
+    monkeypatch.setitem(TRANSLATORS, "broken", lambda options=None: [Broken()])
+    monkeypatch.setitem(TRANSLATORS, "zhgloss", lambda options=None: [CedictGlossTranslator()])
     router = TranslationRouter(["broken", "zhgloss"])
     result = router.translate(["中国"], "zh", "en")[0]
     assert result.tier == "gloss" and result.text == "China"
@@ -115,3 +116,34 @@ def test_auto_uses_the_gloss_and_says_how_to_get_a_model(tmp_path, monkeypatch):
     assert router.describe("zh", "en") == "gloss-cedict"
     assert len(router.notices) == 1
     assert "empty-store" in router.notices[0] and "opus-mt-zh-en" in router.notices[0]
+
+
+def test_rejected_texts_go_to_the_next_backend_and_are_not_cached(tmp_path, monkeypatch,
+                                                                   recwarn):
+    """A backend that rejects some outputs (failed check) keeps the rest; the gloss fills in."""
+    from pipeline.translate.base import PartialTranslation
+    from pipeline.translate.gloss_zh import CedictGlossTranslator
+
+    class Picky(CountingNMT):
+        name = "picky"
+        calls: ClassVar[list[list[str]]] = []
+
+        def translate(self, texts, src, tgt):
+            self.calls.append(list(texts))
+            results = [None if "稀土" in t else Translation(f"[{t}]", "nmt", self.name)
+                       for t in texts]
+            if any(r is None for r in results):
+                raise PartialTranslation(results, ["numbers differ"] * results.count(None))
+            return results
+
+    picky = Picky()
+    monkeypatch.setitem(TRANSLATORS, "picky", lambda options=None: [picky])
+    monkeypatch.setitem(TRANSLATORS, "zhgloss", lambda options=None: [CedictGlossTranslator()])
+    texts = ["中国", "稀土", "美国"]
+    out = TranslationRouter(["picky", "zhgloss"], tmp_path / "t.sqlite").translate(texts, "zh", "en")
+    assert [r.tier for r in out] == ["nmt", "gloss", "nmt"]
+    assert out[0].text == "[中国]" and out[1].text.lower() == "rare earth"
+    assert any("1 of 3" in str(w.message) and "numbers differ" in str(w.message) for w in recwarn)
+    # a second run asks the backend again only for the rejected text (the others are cached)
+    TranslationRouter(["picky", "zhgloss"], tmp_path / "t.sqlite").translate(texts, "zh", "en")
+    assert picky.calls[-1] == ["稀土"]

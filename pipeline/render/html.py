@@ -59,7 +59,7 @@ ul.sents li, ul.titles li {{ margin: .35rem 0; }}
 .tier {{ display: inline-block; font-size: .72em; line-height: 1.3; padding: 0 .35em;
   border-radius: .3em; border: 1px solid currentColor; vertical-align: .1em; white-space: nowrap; }}
 .tier-gloss {{ color: #a35200; }} .tier-nmt {{ color: #2a7a2a; }} .tier-llm {{ color: #7a2a9a; }}
-.untranslated {{ color: #b00020; }}
+.untranslated {{ color: #b00020; }} .orig {{ color: #555; font-size: .92em; }}
 .s-gloss {{ text-decoration: underline dotted #a35200; text-underline-offset: .2em; }}
 sup.cite {{ font-size: .7em; margin-left: .1em; }}
 sup.cite a {{ text-decoration: none; }}
@@ -125,7 +125,12 @@ def _sentence(view: EventView, sent: dict[str, Any]) -> str:
     cites = "".join(
         f'<sup class="cite"><a href="#{s.anchor}">[{s.number}]</a></sup>' for s in view.cite(sent)
     )
-    return text_el(sent.get("text"), sent.get("lang"), cls=f"s s-{tier}") + badge(sent) + cites
+    orig = sent.get("original")
+    beside = ""
+    if isinstance(orig, dict) and orig.get("text"):  # --read: the source words, below
+        beside = '<br>' + text_el(orig.get("text"), orig.get("lang"), cls="orig")
+    return (text_el(sent.get("text"), sent.get("lang"), cls=f"s s-{tier}") + badge(sent) + cites
+            + beside)
 
 
 def _header(d: dict[str, Any]) -> list[str]:

@@ -72,6 +72,14 @@ def badge(sentence: dict[str, Any]) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
+def original(sentence: dict[str, Any]) -> str:
+    """The source words kept beside a translation for a reader who reads them (--read)."""
+    orig = sentence.get("original")
+    if not isinstance(orig, dict) or not orig.get("text"):
+        return ""
+    return f" — *{md_escape(orig.get('lang') or 'und')}:* {md_escape(orig.get('text'))}"
+
+
 def _cites(view: EventView, sentence: dict[str, Any]) -> str:
     marks = [f"[[{s.number}]](#{s.anchor})" for s in view.cite(sentence)]
     return (" " + " ".join(marks)) if marks else ""
@@ -121,7 +129,7 @@ def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
     out += ["---", "", f'<a id="{view.anchor}"></a>', "", f"## {view.index}. {heading}", ""]
     for lang, sent in event_titles(d, event):
         text = md_escape(sent.get("text"))
-        out.append(f"- **Title ({md_escape(lang)}):** {text}{badge(sent)}{_cites(view, sent)}")
+        out.append(f"- **Title ({md_escape(lang)}):** {text}{badge(sent)}{_cites(view, sent)}{original(sent)}")
     out.append(f"- **Date:** {md_escape(event.get('date') or 'unknown')}")
     members = []
     for doc_id in event.get("documents") or []:
@@ -140,7 +148,8 @@ def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
             out += [f"_No summary in {lang_name(lang)}._", ""]
             continue
         for sent in sentences:
-            out.append(f"- {md_escape(sent.get('text'))}{badge(sent)}{_cites(view, sent)}")
+            out.append(f"- {md_escape(sent.get('text'))}{badge(sent)}{_cites(view, sent)}"
+                       f"{original(sent)}")
         out.append("")
 
     if view.sources:

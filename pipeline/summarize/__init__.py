@@ -31,8 +31,10 @@ def by_centrality(members: list[Document]) -> list[Document]:
 
 
 def _in_lang(text: str, src: str, lang: str, sources: list[Source],
-             router: TranslationRouter) -> tuple[SummarySentence, Translation | None]:
-    """The text in `lang`: itself when already there, else through the router."""
+             router: TranslationRouter,
+             read: tuple[str, ...] = ()) -> tuple[SummarySentence, Translation | None]:
+    """The text in `lang`: itself when already there, else through the router. When the
+    reader reads `src` (`read`), the source words are kept beside the translation."""
     if src == lang:
         return SummarySentence(text, lang, "original", sources), None
     result = router.translate([text], src, lang)[0]
@@ -43,12 +45,14 @@ def _in_lang(text: str, src: str, lang: str, sources: list[Source],
         sources,
         backend=result.backend,
         untranslated=result.untranslated,
+        original=(Source(sources[0].document, sources[0].segment, src, text)
+                  if src in read and not result.untranslated else None),
     )
     return sentence, result
 
 
-def summary_in(picked: list[Selected], lang: str,
-               router: TranslationRouter) -> list[SummarySentence]:
+def summary_in(picked: list[Selected], lang: str, router: TranslationRouter,
+               read: tuple[str, ...] = ()) -> list[SummarySentence]:
     out = []
     used: set[tuple[str, int]] = set()
     for sel in picked:
@@ -60,7 +64,7 @@ def summary_in(picked: list[Selected], lang: str,
             continue
         primary = sel.primary
         sentence, translation = _in_lang(display_text(primary.seg.text), primary.seg.lang, lang,
-                                         sel.sources, router)
+                                         sel.sources, router, read)
         if translation is not None:
             primary.seg.translations[lang] = translation
         out.append(sentence)
@@ -83,7 +87,8 @@ def _titles(doc: Document) -> list[tuple[str, str, list[Source]]]:
 
 
 def event_title(members: list[Document], lang: str, router: TranslationRouter,
-                summary: list[SummarySentence]) -> SummarySentence | None:
+                summary: list[SummarySentence],
+                read: tuple[str, ...] = ()) -> SummarySentence | None:
     titled = [(doc, _titles(doc)) for doc in members]
     for _, titles in titled:
         for text, title_lang, sources in titles:
@@ -92,11 +97,11 @@ def event_title(members: list[Document], lang: str, router: TranslationRouter,
     for _, titles in titled:
         if titles:
             text, title_lang, sources = titles[0]
-            return _in_lang(text, title_lang, lang, sources, router)[0]
+            return _in_lang(text, title_lang, lang, sources, router, read)[0]
     if not summary:
         return None
     lead = summary[0].sources[0]  # cut the original, then translate: same cut in every language
-    return _in_lang(headline(lead.text), lead.lang, lang, [lead], router)[0]
+    return _in_lang(headline(lead.text), lead.lang, lang, [lead], router, read)[0]
 
 
 def summarize_event(event: Event, docs: dict[str, Document], config: Config,
@@ -106,7 +111,7 @@ def summarize_event(event: Event, docs: dict[str, Document], config: Config,
     for lang in config.langs:
         picked = select(members, config.summary_min, config.summary_max,
                         config.paraphrase_similarity, lang)
-        event.summary[lang] = summary_in(picked, lang, router)
-        title = event_title(members, lang, router, event.summary[lang])
+        event.summary[lang] = summary_in(picked, lang, router, config.read_langs)
+        title = event_title(members, lang, router, event.summary[lang], config.read_langs)
         if title is not None:
             event.title[lang] = title

@@ -9,16 +9,21 @@ Adding a backend touches one new module and one line in `TRANSLATORS`.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.model import Translation
-from pipeline.translate.base import ModelUnavailable, Translator, TranslatorNotice
+from pipeline.translate.base import (
+    ModelUnavailable,
+    PartialTranslation,
+    Translator,
+    TranslatorNotice,
+)
 from pipeline.translate.cache import with_cache
 from pipeline.translate.passthrough import Untranslated
 
 
-def _gloss() -> list[Translator]:
+def _gloss(options: Mapping | None = None) -> list[Translator]:
     from pipeline.translate.gloss_ja import JMdictGlossTranslator
     from pipeline.translate.gloss_ko import KoreanGlossTranslator
     from pipeline.translate.gloss_zh import CedictGlossTranslator
@@ -29,7 +34,7 @@ def _gloss() -> list[Translator]:
             ReverseJMdictGlossTranslator(), KoreanGlossTranslator()]
 
 
-def _transformers() -> list[Translator]:
+def _transformers(options: Mapping | None = None) -> list[Translator]:
     """One seq2seq backend per manifest model present in the store; none means fall back."""
     from pipeline.translate.manifest import available_models, store_dir
     from pipeline.translate.transformers_backend import TransformersTranslator
@@ -44,7 +49,7 @@ def _transformers() -> list[Translator]:
                                    hub_id=e.hub) for e, folder in found]
 
 
-def _auto() -> list[Translator]:
+def _auto(options: Mapping | None = None) -> list[Translator]:
     """The best backends present: neural models found in the store first, then the gloss.
 
     With no model present this says, once, that the gloss is in use and how to get a model.
@@ -63,10 +68,24 @@ def _auto() -> list[Translator]:
     return neural + _gloss()
 
 
-# name -> factory returning one or more backends (a family such as the offline gloss)
-TRANSLATORS: dict[str, Callable[[], list[Translator]]] = {
+def _llm(options: Mapping | None = None) -> list[Translator]:
+    """An OpenAI-compatible chat endpoint: base_url/model/api_key from `translator_options.llm`,
+    else NEWSDIGEST_LLM_BASE_URL / NEWSDIGEST_LLM_MODEL / NEWSDIGEST_LLM_API_KEY."""
+    from pipeline.translate.llm_backend import LLMTranslator
+
+    try:
+        return [LLMTranslator.from_env(options)]
+    except ModelUnavailable as exc:  # not configured: say how, let the next backend work
+        warnings.warn(TranslatorNotice(f"{exc}; using the next translator"), stacklevel=2)
+        return []
+
+
+# name -> factory returning one or more backends (a family such as the offline gloss); the
+# factory gets that name's table from `translator_options` in the config (base URL, model...)
+TRANSLATORS: dict[str, Callable[[Mapping], list[Translator]]] = {
     "auto": _auto,
     "gloss": _gloss,
+    "llm": _llm,
     "transformers": _transformers,
 }
 
@@ -74,14 +93,18 @@ TRANSLATORS: dict[str, Callable[[], list[Translator]]] = {
 class TranslationRouter:
     """Routes each pair to a backend; memoises per (pair, text) within a run."""
 
-    def __init__(self, names: Sequence[str], cache: Path | None = None) -> None:
-        """`cache`: SQLite file for neural/LLM results (see translate/cache.py); None: none."""
+    def __init__(self, names: Sequence[str], cache: Path | None = None,
+                 options: Mapping[str, Mapping] | None = None) -> None:
+        """`cache`: SQLite file for neural/LLM results (see translate/cache.py); None: none.
+        `options`: per backend name, the settings its factory takes (config
+        `translator_options`)."""
         unknown = [n for n in names if n not in TRANSLATORS]
         if unknown:
             known = ", ".join(sorted(TRANSLATORS))
             raise ValueError(f"unknown translator {unknown[0]!r}; known: {known}")
         self.names = tuple(names)
         self.cache = cache
+        self.options = dict(options or {})
         self.notices: list[str] = []  # setup remarks for the reader (e.g. no model present)
         self._backends: list[Translator] | None = None
         self._fallback = Untranslated()
@@ -92,15 +115,20 @@ class TranslationRouter:
         if self._backends is None:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                built = [b for name in self.names for b in TRANSLATORS[name]()]
+                built = [b for name in self.names
+                         for b in TRANSLATORS[name](self.options.get(name, {}))]
             for caught_warning in caught:  # kept for the digest, and passed on as they came
                 self.notices.append(str(caught_warning.message))
                 warnings.warn(caught_warning.message, stacklevel=2)
             self._backends = [with_cache(b, self.cache) if self.cache else b for b in built]
         return self._backends
 
-    def _direct(self, src: str, tgt: str) -> Translator | None:
-        return next((b for b in self.backends if b.supports(src, tgt)), None)
+    def _direct(self, src: str, tgt: str, after: Translator | None = None) -> Translator | None:
+        """The first backend serving the pair (the first one after `after`, if given)."""
+        backends = self.backends
+        if after is not None:
+            backends = backends[backends.index(after) + 1:]
+        return next((b for b in backends if b.supports(src, tgt)), None)
 
     def pairs(self) -> list[str]:
         """`backend (src→tgt)` for every pair a configured backend serves, for error messages."""
@@ -137,10 +165,14 @@ class TranslationRouter:
             self._backends = [b for b in self.backends if b is not broken]
             return self._translate(texts, src, tgt)
 
-    def _route(self, texts: list[str], src: str, tgt: str) -> list[Translation]:
-        direct = self._direct(src, tgt)
+    def _route(self, texts: list[str], src: str, tgt: str,
+               after: Translator | None = None) -> list[Translation]:
+        direct = self._direct(src, tgt, after)
         if direct:
-            return direct.translate(texts, src, tgt)
+            try:
+                return direct.translate(texts, src, tgt)
+            except PartialTranslation as exc:  # rejected texts go to the next backend
+                return self._refill(texts, src, tgt, direct, exc)
         first, second = self._direct(src, "en"), self._direct("en", tgt)
         if first and second and "en" not in (src, tgt):
             middle = first.translate(texts, src, "en")
@@ -150,6 +182,18 @@ class TranslationRouter:
                 for m, f in zip(middle, final)
             ]
         return self._fallback.translate(texts, src, tgt)
+
+
+    def _refill(self, texts: list[str], src: str, tgt: str, rejecting: Translator,
+                exc: PartialTranslation) -> list[Translation]:
+        """Keep what `rejecting` produced; send the rest to the backends after it."""
+        todo = [t for t, r in zip(texts, exc.results) if r is None]
+        reasons = sorted(set(exc.reasons))
+        warnings.warn(f"{rejecting.name}: {len(todo)} of {len(texts)} {src}->{tgt} texts "
+                      f"rejected ({'; '.join(reasons[:3])}); using the next translator",
+                      stacklevel=3)
+        rest = iter(self._route(todo, src, tgt, after=rejecting))
+        return [r if r is not None else next(rest) for r in exc.results]
 
 
 _RANK = {"original": 3, "llm": 2, "nmt": 1, "gloss": 0}

@@ -33,3 +33,15 @@ class ModelUnavailable(RuntimeError):
 
 class TranslatorNotice(UserWarning):
     """A remark about the translation setup the reader should see once (the CLI prints it)."""
+
+
+class PartialTranslation(RuntimeError):
+    """Some texts of a batch were translated and some were rejected (a failed output check,
+    an endpoint that stayed down). The router keeps `results` where they are not None and
+    sends the rejected texts to the next backend that serves the pair.
+    """
+
+    def __init__(self, results: list[Translation | None], reasons: list[str]) -> None:
+        self.results = results
+        self.reasons = reasons  # one short reason per rejected text, for the warning
+        super().__init__(f"{sum(r is None for r in results)} of {len(results)} texts rejected")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.cache import open_store, text_key
 from pipeline.model import Translation
-from pipeline.translate.base import Translator
+from pipeline.translate.base import PartialTranslation, Translator
 
 CACHED_TIERS = ("nmt", "llm")
 
@@ -48,10 +48,16 @@ class CachedTranslator:
                 found[key] = Translation(row[0], row[1], row[2])
         self.hits += sum(1 for k in keys if k in found)
         todo = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in found))
+        rejected: PartialTranslation | None = None
         if todo:
-            results = self.inner.translate(todo, src, tgt)
+            try:
+                results = self.inner.translate(todo, src, tgt)
+            except PartialTranslation as exc:  # keep what passed, never cache what did not
+                rejected, results = exc, exc.results
             rows = []
             for text, result in zip(todo, results):
+                if result is None:
+                    continue
                 key = key_of[text]
                 found[key] = result
                 if not result.untranslated:
@@ -60,6 +66,8 @@ class CachedTranslator:
             with self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)", rows)
+        if rejected is not None:
+            raise PartialTranslation([found.get(k) for k in keys], rejected.reasons)
         return [found[k] for k in keys]
 
 
