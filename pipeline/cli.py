@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="exit 3 when a figure falls below eval/baseline.json minus tolerance")
     ev.add_argument("--update-baseline", action="store_true",
                     help="record these figures as the new baseline for this --limit")
+    from pipeline.models_cli import add_models_parser
+
+    add_models_parser(sub)
     return parser
 
 
@@ -224,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     if args.command == "eval":
         return _eval(args)
+    if args.command == "models":
+        from pipeline.models_cli import run_models
+
+        return run_models(args)
     if args.command == "translate":
         return _translate(args)
     try:

@@ -7,8 +7,6 @@ the manifest/store lookup. Recipe: shared/notes/ml-on-this-machine.md, "Tiny Mar
 
 from __future__ import annotations
 
-import io
-import json
 import re
 
 import pytest
@@ -50,40 +48,14 @@ def seed_zh() -> list[str]:
 @pytest.fixture(scope="module")
 def marian_dir(tmp_path_factory, seed_zh):
     """A tiny random MarianMT zh→en saved like a downloaded OPUS-MT folder."""
-    import sentencepiece as spm
-    import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from tests.tiny_models import build_tiny_marian
 
     zh, en = list(seed_zh), _seed_lines()[1][:200]
     flores = EVALDATA / "flores200-devtest"
     if (flores / "zh.txt").is_file():
         zh += flores.joinpath("zh.txt").read_text("utf-8").splitlines()[:150]
         en += flores.joinpath("en.txt").read_text("utf-8").splitlines()[:150]
-    out = tmp_path_factory.mktemp("opus-mt-tiny-zh-en")
-    buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(zh + en), model_writer=buf, vocab_size=3000,
-        eos_id=0, unk_id=1, pad_id=-1, bos_id=-1, character_coverage=1.0,
-        hard_vocab_limit=False, minloglevel=2)
-    for name in ("source.spm", "target.spm"):
-        (out / name).write_bytes(buf.getvalue())
-    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
-    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
-    vocab["<pad>"] = len(vocab)  # pad last: the OPUS layout CTranslate2 also expects
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
-    tok = MarianTokenizer(source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"),
-                          vocab=str(out / "vocab.json"), eos_token="</s>", unk_token="<unk>",
-                          pad_token="<pad>")
-    config = MarianConfig(
-        vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=48, encoder_layers=1,
-        decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
-        encoder_ffn_dim=96, decoder_ffn_dim=96, pad_token_id=tok.pad_token_id,
-        eos_token_id=tok.eos_token_id, decoder_start_token_id=tok.pad_token_id,
-        forced_eos_token_id=tok.eos_token_id, init_std=0.3)
-    torch.manual_seed(0)
-    MarianMTModel(config).save_pretrained(out)
-    tok.save_pretrained(out)
-    return out
+    return build_tiny_marian(tmp_path_factory.mktemp("opus-mt-tiny-zh-en"), zh, en)
 
 
 @pytest.fixture(scope="module")

@@ -49,14 +49,37 @@ def _transformers(options: Mapping | None = None) -> list[Translator]:
                                    hub_id=e.hub) for e, folder in found]
 
 
+def _ctranslate2(options: Mapping | None = None) -> list[Translator]:
+    """One CTranslate2 backend per manifest model converted in the store (<name>-ct2, see
+    `newsdigest models convert`); none means fall back."""
+    from pipeline.translate.ctranslate2_backend import CTranslate2Translator
+    from pipeline.translate.manifest import available_ct2_models, store_dir
+
+    options = dict(options or {})
+    found = available_ct2_models()
+    if not found:
+        warnings.warn(TranslatorNotice(
+            f"ctranslate2: no converted model from models/manifest.toml found in {store_dir()} "
+            "(convert one with `newsdigest models convert opus-mt-zh-en`, or set "
+            "NEWSDIGEST_MODELS to use another store); using the next translator"),
+            stacklevel=2)
+    keys = ("beam_size", "batch_size", "max_new_tokens", "compute_type", "max_input_tokens")
+    return [CTranslate2Translator(str(folder), e.src, e.tgt, family=e.family, prefix=e.prefix,
+                                  hub_id=e.hub, **{k: options[k] for k in keys if k in options})
+            for e, folder in found]
+
+
 def _auto(options: Mapping | None = None) -> list[Translator]:
     """The best backends present: neural models found in the store first, then the gloss.
 
     With no model present this says, once, that the gloss is in use and how to get a model.
     """
-    from pipeline.translate.manifest import available_models, store_dir
+    from pipeline.translate.manifest import available_ct2_models, available_models, store_dir
 
-    neural = _transformers() if available_models() else []
+    # converted (int8, several times faster on CPU) before plain transformers; each serves
+    # only the pairs it has, and the router takes the first backend for each pair
+    neural = (_ctranslate2() if available_ct2_models() else []) + (
+        _transformers() if available_models() else [])
     if not neural:
         warnings.warn(
             TranslatorNotice(
@@ -84,6 +107,7 @@ def _llm(options: Mapping | None = None) -> list[Translator]:
 # factory gets that name's table from `translator_options` in the config (base URL, model...)
 TRANSLATORS: dict[str, Callable[[Mapping], list[Translator]]] = {
     "auto": _auto,
+    "ctranslate2": _ctranslate2,
     "gloss": _gloss,
     "llm": _llm,
     "transformers": _transformers,

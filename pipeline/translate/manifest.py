@@ -56,3 +56,19 @@ def available_models(store: Path | None = None,
         if (folder / "config.json").is_file():
             found.append((entry, folder))
     return found
+
+
+CT2_SUFFIX = "-ct2"  # <store>/<name>-ct2: the CTranslate2 version of <store>/<name>
+
+
+def available_ct2_models(store: Path | None = None,
+                         path: Path | None = None) -> list[tuple[ModelEntry, Path]]:
+    """Manifest entries whose converted folder `<store>/<name>-ct2` holds a CTranslate2
+    model (a model.bin); `newsdigest models convert <name>` writes it."""
+    store = store or store_dir()
+    found = []
+    for entry in load_manifest(path):
+        folder = store / f"{entry.name}{CT2_SUFFIX}"
+        if (folder / "model.bin").is_file():
+            found.append((entry, folder))
+    return found

@@ -9,42 +9,16 @@ the repetition loops small MT models fall into on news text.
 
 from __future__ import annotations
 
-import itertools
-import os
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.model import Translation
+from pipeline.translate import nmt_units
 from pipeline.translate.base import ModelUnavailable
 from pipeline.translate.gloss_base import base_lang
+from pipeline.translate.nmt_units import FAMILIES, Family, strip_codes
 
-_NO_SPACE_LANGS = {"zh", "ja"}  # target languages whose sentences join without a space
-_CUTS = (
-    re.compile(r"(?<=[，、；：,;:])"),  # after clause punctuation
-    re.compile(r"(?<=\s)(?=\S)"),  # before each word
-)
-
-
-@dataclass(frozen=True)
-class Family:
-    """How a model family is told the language pair.
-
-    Marian models serve one pair (multi-target ones take a `>>id<<` prefix, set per model);
-    NLLB and M2M serve many and need the tokenizer's source code and a forced first token.
-    """
-
-    codes: dict[str, str] = field(default_factory=dict)  # our code -> the family's code
-    token: str = "{}"  # how a code is spelled as a vocabulary token
-
-
-FAMILIES: dict[str, Family] = {
-    "marian": Family(),
-    # not yet exercised by tests: wiring kept here so adding a model is a manifest entry
-    "nllb": Family({"en": "eng_Latn", "zh": "zho_Hans", "ja": "jpn_Jpan", "ko": "kor_Hang"}),
-    "m2m": Family({"en": "en", "zh": "zh", "ja": "ja", "ko": "ko"}, token="__{}__"),
-}
+__all__ = ["FAMILIES", "Family", "TransformersTranslator"]
 
 _threads_set = False
 
@@ -56,8 +30,7 @@ def _set_threads() -> None:
         return
     import torch
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    torch.set_num_threads(max(1, int(os.environ.get("NEWSDIGEST_THREADS", "0")) or cores or 1))
+    torch.set_num_threads(nmt_units.usable_cores())
     _threads_set = True
 
 
@@ -125,10 +98,9 @@ class TransformersTranslator:
         if self.family not in FAMILIES:
             raise self._unavailable(f"unsupported model family {self.family!r}")
         if self.max_input_tokens is None:
-            limits = [getattr(net.config, "max_position_embeddings", 0) or 0,
-                      tok.model_max_length if tok.model_max_length < 100_000 else 0]
-            # long inputs translate badly even below the hard limit: cut at 256 tokens
-            self.max_input_tokens = min([256] + [n - 2 for n in limits if n > 2])
+            self.max_input_tokens = nmt_units.default_max_input_tokens(
+                getattr(net.config, "max_position_embeddings", 0) or 0,
+                tok.model_max_length if tok.model_max_length < 100_000 else 0)
         self._tok, self._net = tok, net
 
     # ------------------------------------------------------------------ protocol
@@ -144,14 +116,10 @@ class TransformersTranslator:
             return [Translation("", "nmt", self.name) for _ in texts]
         self.load()
         plans = [self.plan(t) for t in texts]
-        units = list(dict.fromkeys(u for plan in plans for line in plan for u in line))
+        units = nmt_units.distinct_units(plans)
         done = dict(zip(units, self._generate(units)))
-        joiner = "" if self.tgt in _NO_SPACE_LANGS else " "
-        return [
-            Translation("\n".join(joiner.join(done[u] for u in line) for line in plan),
-                        "nmt", self.name)
-            for plan in plans
-        ]
+        return [Translation(text, "nmt", self.name)
+                for text in nmt_units.assemble(plans, done, self.tgt)]
 
     # ------------------------------------------------------------------ splitting
 
@@ -167,35 +135,8 @@ class TransformersTranslator:
         Sentence spans are used only as cut points, so the units cover the whole line
         (only whitespace between them is dropped).
         """
-        from pipeline.segment import sentences
-
         self.load()
-        out: list[list[str]] = []
-        for line in text.split("\n"):
-            cuts = sorted({0} | {a for a, _ in sentences(line)}) + [len(line)]
-            pieces = [line[a:b].strip() for a, b in itertools.pairwise(cuts)]
-            out.append([c for p in pieces if p for c in self._chunk(p, 0)])
-        return out
-
-    def _chunk(self, text: str, level: int) -> list[str]:
-        """Greedy packing of clauses, then words, then characters, under the token limit."""
-        if self.count(text) <= self.max_input_tokens:
-            return [text]
-        atoms = _CUTS[level].split(text) if level < len(_CUTS) else list(text)
-        if len(atoms) < 2 and level < len(_CUTS):
-            return self._chunk(text, level + 1)
-        chunks: list[str] = []
-        buf = ""
-        for atom in atoms:
-            if buf and self.count(buf + atom) > self.max_input_tokens:
-                chunks.append(buf)
-                buf = ""
-            if not buf and level < len(_CUTS) and self.count(atom) > self.max_input_tokens:
-                chunks += self._chunk(atom, level + 1)
-                continue
-            buf += atom
-        chunks.append(buf)
-        return [c.strip() for c in chunks if c.strip()]
+        return nmt_units.plan(text, self.count, self.max_input_tokens)
 
     # ------------------------------------------------------------------ generation
 
@@ -209,11 +150,9 @@ class TransformersTranslator:
             self._tok.src_lang = fam.codes[self.src]
             first = fam.token.format(fam.codes[self.tgt])
             kwargs["forced_bos_token_id"] = self._tok.convert_tokens_to_ids(first)
-        lengths = {u: self.count(u) for u in units}
-        order = sorted(range(len(units)), key=lambda i: -lengths[units[i]])
         out = [""] * len(units)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
+        lang_ids = set(getattr(self._tok, "id_to_lang_token", ()))  # M2M: all 100 codes
+        for idx in nmt_units.longest_first(units, self.count, self.batch_size):
             batch = [self.prefix + units[i] for i in idx]
             enc = self._tok(batch, return_tensors="pt", padding=True)
             # a translation rarely needs 3x its source tokens; the cap ends runaway loops early
@@ -224,17 +163,12 @@ class TransformersTranslator:
             with torch.inference_mode():
                 ids = self._net.generate(**enc, **kwargs, **beams, max_new_tokens=cap,
                                          no_repeat_ngram_size=3, repetition_penalty=1.2)
+            if lang_ids:  # M2M keeps every `__xx__` in decoded text: drop all language tokens
+                ids = [[i for i in row.tolist() if i not in lang_ids] for row in ids]
             texts = self._tok.batch_decode(ids, skip_special_tokens=True)
             for i, text in zip(idx, texts):
-                out[i] = _strip_codes(text, fam).strip()
+                out[i] = strip_codes(text, fam).strip()
         return out
-
-
-def _strip_codes(text: str, fam: Family) -> str:
-    """M2M leaves `__en__` in decoded text even with skip_special_tokens."""
-    for code in fam.codes.values():
-        text = text.replace(fam.token.format(code), "")
-    return text
 
 
 def _detect_family(net, tok) -> str:
