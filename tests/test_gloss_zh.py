@@ -79,3 +79,20 @@ def test_join_gloss() -> None:
         'China "trump card", US?'
     )
     assert join_gloss(["(", "note", ")", "a", '"', "b", '"']) == '(Note) a "b"'
+
+
+def test_english_grammar_rules_on_flores_lines(glosser: CedictGlossTranslator, evaldata) -> None:
+    """Reporting verbs in the past, 一+classifier as "a", "the" after a preposition."""
+    lines = (evaldata / "flores200-devtest" / "zh.txt").read_text("utf-8").split("\n")
+    if len(lines) < 8:
+        pytest.skip("FLORES-200 devtest not in ../shared/evaldata")
+    doorbell = glosser.gloss(lines[6])  # 他说，他制作了一个 WiFi 门铃。
+    assert "said" in doorbell and "a WiFi doorbell" in doorbell and " 1 " not in doorbell
+    assert "the garage" in glosser.gloss(lines[5])  # 他在位于车库的工作室里 …
+    assert glosser.gloss("美国表示") == "US said"
+
+
+def test_article_rule_leaves_names_and_determined_nouns_alone(glosser) -> None:
+    assert glosser.gloss("在美国") == "In US"  # a name takes no article
+    assert "the these" not in glosser.gloss("对这些国家")
+    assert glosser.gloss(seed_line("000", "关键矿产")).count("the the") == 0

@@ -49,8 +49,10 @@ ZH_OVERRIDES: dict[str, str] = {
     "欧": "Europe", "美国": "US", "美方": "US side", "中方": "Chinese side",
     "特朗普": "Trump", "拜登": "Biden", "万斯": "Vance", "卢比奥": "Rubio",
     "高市早苗": "Sanae Takaichi", "手握": "hold", "扛": "withstand", "低姿态": "low profile",
-    "拨通": "dial", "关键": "key", "竞赛": "race", "单集": "episode", "称": "say",
-    "表示": "say", "说": "say", "进行": "carry out", "关税": "tariff", "出口管制": "export control",
+    "拨通": "dial", "关键": "key", "竞赛": "race", "单集": "episode",
+    # news reports what was said: reporting verbs in the past, as English news writes them
+    "称": "said", "表示": "said", "说": "said", "指出": "noted", "宣布": "announced",
+    "透露": "revealed", "强调": "stressed", "进行": "carry out", "关税": "tariff", "出口管制": "export control",
     "白宫": "White House", "国务院": "State Department", "占": "account for",
     "全球": "global", "储量": "reserves", "通电话": "phone",
 }
@@ -73,6 +75,13 @@ _TRANSLIT = set(
     "沙莎尚舍什施斯松索苏塔泰坦汤特汀廷图托瓦万威韦维温沃乌西希锡夏谢辛休雅亚扬耶伊因英尤约泽扎詹兹"
 )
 _VERB_COMPLEMENT = ("不住", "不了", "不起", "不动", "不下")
+# A bare common noun after one of these needs an article in English ("in the garage").
+_PREPOSITIONS = {"in", "of", "to", "for", "on", "at", "from", "by", "with", "about", "against",
+                 "into", "over", "under", "after", "before", "through", "during", "between"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their",
+                "our", "my", "your", "all", "each", "every", "some", "many", "more", "most",
+                "no", "any", "other", "such", "several", "both", "another", "which", "what"}
+_COMMON_NOUN = ("n", "vn", "ng", "an")  # jieba tags; nr/ns/nt/nz are names: no article
 _LOCK = threading.RLock()
 _CACHE_SCHEMA = 1
 T = TypeVar("T")
@@ -187,16 +196,28 @@ class CedictGlossTranslator(CjkToEnglishGloss):
         self._overrides = {**ZH_OVERRIDES, **(overrides or {})}
         self._cache: dict[str, list[str]] = {}
 
+    def gloss(self, text: str) -> str:
+        """As the base class, but 一 with a classifier is the article ("一个门铃" → "a doorbell")."""
+        if not text.strip():
+            return ""
+        spans = [(a, b, "a" if _is_one_of(text[a:b]) else r)
+                 for a, b, r in find_cjk_numbers(text)]
+        return join_gloss(splice(text, spans, self._tokens))
+
     def _tokens(self, chunk: str) -> list[str]:
         out: list[str] = []
         in_clause_zai = False  # 在 … 中 is one "in", not two
+        tags = _jieba_tags()
         for m in _TOKEN.finditer(chunk):
             if m["han"]:
                 for word in _jieba().cut(m["han"]):
                     if word == "中" and in_clause_zai:
                         continue
                     in_clause_zai = in_clause_zai or word == "在"
-                    out += self.word(word)
+                    english = self.word(word)
+                    if english and _needs_article(out, tags.get(word, ""), english[0]):
+                        out.append("the")
+                    out += english
             elif m["latin"]:
                 out.append(m["latin"])
             elif m["other"]:
@@ -227,6 +248,27 @@ class CedictGlossTranslator(CjkToEnglishGloss):
         if pieces == [word]:
             return [word]  # unknown (or only "variant of …"): keep it rather than invent a sense
         return [t for piece in pieces for t in self.word(piece)]
+
+
+def _is_one_of(span: str) -> bool:
+    """一个, 一名, 一架...: the number one used as an indefinite article."""
+    return len(span) == 2 and span[0] == "一" and span[1] in _CLASSIFIERS
+
+
+def _jieba_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag per dictionary word (from its dict.txt, no re-segmenting)."""
+    import jieba.posseg
+
+    _jieba()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _needs_article(out: Sequence[str], tag: str, english: str) -> bool:
+    """A common noun right after a preposition gets "the" unless already determined."""
+    before = next((t for t in reversed(out) if t.strip()), "")
+    prev = before.split()[-1] if before else ""  # the last word: "be located at" → "at"
+    return (tag.startswith(_COMMON_NOUN) and prev.lower() in _PREPOSITIONS
+            and english[:1].islower() and english.split()[0].lower() not in _DETERMINERS)
 
 
 def pinyin(word: str) -> str:
