@@ -2,8 +2,9 @@
 
 For zh/ja/ko → en on FLORES-200 devtest and NTREX-128 (first N lines), every backend family
 configured here is scored; a family with no model present is reported as absent. A plain
-word-for-word CC-CEDICT lookup (jieba words, first sense, nothing else) is the floor the
-zh gloss must beat. Also: the cache speed-up on a repeated pass, and how many characters the
+word-for-word lookup is the floor each gloss must beat: jieba words → first CC-CEDICT sense
+(zh), SudachiPy words → first JMdict gloss (ja), kiwipiepy nouns → first sense of the best
+hanja reading (ko); unknown words kept. Also: the cache speed-up on a repeated pass, and how many characters the
 seed run and a mostly English archive translated compared with the characters they read
 (lazy translation: only summary sentences and titles are translated).
 
@@ -50,6 +51,53 @@ def word_for_word_zh(texts: list[str]) -> list[str]:
     return out
 
 
+def word_for_word_ja(texts: list[str]) -> list[str]:
+    """The ja floor: each SudachiPy (mode C) word's first JMdict gloss, unknown words kept."""
+    from jamdict import Jamdict
+    from sudachipy import Dictionary, SplitMode
+
+    jam, tok = Jamdict(), Dictionary(dict="core").create()
+    first: dict[str, str] = {}
+    out = []
+    for text in texts:
+        words = []
+        for m in tok.tokenize(text, SplitMode.C):
+            if m.surface().isspace():
+                continue
+            lemma = m.dictionary_form() or m.surface()
+            if lemma not in first:
+                try:
+                    entries = jam.lookup(lemma, lookup_chars=False).entries
+                except ValueError:  # jamdict refuses queries such as "%" (its wildcard)
+                    entries = []
+                senses = entries[0].senses if entries else []
+                first[lemma] = str(senses[0].gloss[0]) if senses and senses[0].gloss else ""
+            words.append(first[lemma] or m.surface())
+        out.append(" ".join(words))
+    return out
+
+
+def word_for_word_ko(texts: list[str]) -> list[str]:
+    """The ko floor: kiwipiepy morphemes; nouns through the best hanja reading's first
+    CC-CEDICT sense (the Sino-Korean bridge alone, one word at a time), others kept."""
+    from kiwipiepy import Kiwi
+
+    from pipeline.translate.gloss_ko import hanja_candidates
+
+    kiwi = Kiwi()
+    out = []
+    for text in texts:
+        words = []
+        for t in kiwi.tokenize(text):
+            found = hanja_candidates(t.form) if t.tag in ("NNG", "NNP") else []
+            words.append(found[0][1] if found else t.form)
+        out.append(" ".join(words))
+    return out
+
+
+FLOORS = {"zh": word_for_word_zh, "ja": word_for_word_ja, "ko": word_for_word_ko}
+
+
 def length_ratio(hyps: list[str], refs: list[str]) -> float:
     return sum(len(h.split()) for h in hyps) / max(1, sum(len(r.split()) for r in refs))
 
@@ -75,9 +123,10 @@ def score_family(name: str, n: int) -> None:
 def word_for_word_floor(n: int) -> None:
     for set_name, (folder, sources, ref_file) in SETS.items():
         refs = lines(folder, ref_file, n)
-        hyps = word_for_word_zh(lines(folder, sources["zh"], n))
-        print(f"{'word-for-word':13s} {set_name:6s} zh-en  chrF {chrf(hyps, refs):5.1f}  "
-              f"length {length_ratio(hyps, refs):.2f}x")
+        for lang, floor in FLOORS.items():
+            hyps = floor(lines(folder, sources[lang], n))
+            print(f"{'word-for-word':13s} {set_name:6s} {lang}-en  chrF {chrf(hyps, refs):5.1f}  "
+                  f"length {length_ratio(hyps, refs):.2f}x")
 
 
 def cache_speedup(n: int) -> None:
