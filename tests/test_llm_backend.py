@@ -421,3 +421,59 @@ def test_chatter_is_rejected_unless_the_source_says_it():
 def test_names_kept_as_written_pass():
     assert check_translation("iPhone 17", "iPhone 17", "en", "ja") is None
     assert check_translation("Good morning", "Good day", "en", "ja").startswith("not Japanese")
+
+
+# ------------------------------------------------------------------ a whole run on the seeds
+
+
+def test_seed_run_uses_checked_llm_output_and_falls_back_for_the_rest(fake, tmp_path):
+    """`newsdigest run seeds/` with the llm first: the one reply that passes the checks is
+    used (tier llm); every other text gets junk back, is rejected and comes from the gloss."""
+    from conftest import SEEDS
+
+    from pipeline.cli import main
+
+    title = "China holds the rare-earth trump card; can the US hold out? Trump lowers his stance"
+
+    def answer(body: dict) -> str:
+        user = body["messages"][-1]["content"]
+        return title if "稀土" in user and "特朗普" in user else "UNKNOWN"
+
+    fake.answer = answer
+    config = tmp_path / "llm.toml"
+    config.write_text(
+        'translators = ["llm", "gloss"]\ntranslation_cache = false\n'
+        f'[translator_options.llm]\nbase_url = "{fake.url}"\nmodel = "fake-e2e"\n'
+        "retries = 0\n", "utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(SEEDS), "--out", str(out), "--config", str(config), "--quiet"]) == 0
+    digest = json.loads((out / "digest.json").read_text("utf-8"))
+    titles = [e["title_detail"]["en"] for e in digest["events"]]
+    assert any(t["tier"] == "llm" and t["text"] == title for t in titles)
+    translated = [s for e in digest["events"] for sents in e["summary"].values() for s in sents
+                  if s["tier"] != "original"]
+    assert translated and all(s["tier"] == "gloss" for s in translated)
+    assert fake.requests, "the endpoint was asked"
+
+
+def test_seed_run_finishes_on_the_gloss_when_the_endpoint_is_down(tmp_path):
+    from conftest import SEEDS
+
+    from pipeline.cli import main
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = tmp_path / "down.toml"
+    config.write_text(
+        'translators = ["llm", "gloss"]\ntranslation_cache = false\n'
+        f'[translator_options.llm]\nbase_url = "http://127.0.0.1:{port}/v1"\n'
+        'model = "fake"\nretries = 1\nbackoff = 0.01\ntimeout = 0.5\n', "utf-8")
+    out = tmp_path / "out"
+    with pytest.warns(UserWarning, match="llm"):
+        assert main(["run", str(SEEDS), "--out", str(out), "--config", str(config),
+                     "--quiet"]) == 0
+    digest = json.loads((out / "digest.json").read_text("utf-8"))
+    tiers = {s["tier"] for e in digest["events"] for sents in e["summary"].values()
+             for s in sents}
+    assert "gloss" in tiers and "llm" not in tiers
