@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from pipeline.translate.gloss_ja import JMdictGlossTranslator, clean_gloss
+from pipeline.translate.gloss_ja import (
+    JMdictGlossTranslator,
+    clean_gloss,
+    gerund,
+    participle,
+    past,
+    romanize,
+)
 from tests.conftest import SEEDS
 
 KANA = re.compile(r"[\u3040-\u30ff]")
@@ -49,17 +56,65 @@ def test_seed_relative_date_and_names(glosser: JMdictGlossTranslator) -> None:
 
 
 def test_negation_is_kept_and_moved(glosser: JMdictGlossTranslator) -> None:
-    assert glosser.gloss("それは高くない。行かなかった。") == "That not high. not go."
+    # A negated past verb reads "did not go" (was "not go" before verbs took tense).
+    assert glosser.gloss("それは高くない。行かなかった。") == "That not high. did not go."
 
 
 def test_latin_runs_stay_whole(glosser: JMdictGlossTranslator) -> None:
     text = glosser.gloss("G7諸国や米国との連携を強化する")
-    assert text.startswith("G7 ") and "US" in text and "strengthening" in text
+    # 強化する is a verb now ("strengthen"), no longer the noun "strengthening".
+    assert text.startswith("G7 ") and "US" in text and "strengthen the cooperation" in text
 
 
 def test_deterministic_across_instances(glosser: JMdictGlossTranslator) -> None:
     sentence = seed_sentence("副大統領JDヴァンス氏")
     assert JMdictGlossTranslator().gloss(sentence) == glosser.gloss(sentence)
+
+
+def test_no_becomes_of_with_english_order(glosser: JMdictGlossTranslator) -> None:
+    text = glosser.gloss(seed_sentence("希少金属輸出制限"))
+    assert "the scarce metal export restriction of China" in text  # 中国の… → "… of China"
+    text = glosser.gloss(seed_sentence("確保するための"))
+    assert "the supply of the important mineral" in text
+    # A title before a name is apposition, not "of": 財務相の片山 → "Minister of Finance Katayama"
+    assert "Minister of Defense Koizumi" in glosser.gloss(seed_sentence("小泉進次郎"))
+    assert glosser.gloss("彼の本") == "His book"  # pronouns become possessives
+
+
+def test_particles_become_prepositions_before_the_noun(
+        glosser: JMdictGlossTranslator) -> None:
+    text = glosser.gloss(seed_sentence("片山さつき"))
+    assert "from Sunday" in text and "on Thursday" in text  # 日曜から, 木曜に
+    text = glosser.gloss(seed_sentence("副大統領JDヴァンス氏"))
+    assert "in the rare earth supply chain" in text  # …チェーンにおける
+    assert glosser.gloss("容疑者は東京で逮捕された。").endswith("in Tokyo.")
+
+
+def test_past_tense_and_suru_verbs(glosser: JMdictGlossTranslator) -> None:
+    text = glosser.gloss(seed_sentence("米国は4日"))
+    assert text.endswith(" announced.") and "formulate" in text  # 発表した, 策定する
+    assert glosser.gloss(seed_sentence("副大統領JDヴァンス氏")).endswith(", said.")  # と述べた
+    assert glosser.gloss(seed_sentence("多国間貿易")).endswith(" suggested.")  # 示唆した
+
+
+def test_verb_moves_before_its_object(glosser: JMdictGlossTranslator) -> None:
+    # …取り組みを加速させている: progressive, and the verb goes before its object (SOV → SVO)
+    text = glosser.gloss(seed_sentence("取り組みを加速"))
+    assert text.endswith("is accelerating the effort.")
+    assert glosser.gloss("容疑者は東京で逮捕された。") == "The suspect was arrested in Tokyo."
+    assert glosser.gloss("彼は東京に行かなかった。") == "He did not go to Tokyo."
+
+
+def test_english_verb_forms() -> None:
+    assert [past(v) for v in ("announce", "hold talks", "stop", "try", "say", "visit")] == [
+        "announced", "held talks", "stopped", "tried", "said", "visited"]
+    assert participle("take") == "taken" and participle("arrest") == "arrested"
+    assert gerund("make") == "making" and gerund("run") == "running"
+
+
+def test_unknown_katakana_is_romanised() -> None:
+    assert romanize("カムリ") == "kamuri"
+    assert romanize("ブリュッセル") == "buryusseru"
 
 
 def test_clean_gloss() -> None:

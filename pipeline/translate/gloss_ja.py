@@ -1,25 +1,42 @@
 """Japanese → English dictionary gloss: SudachiPy morphemes looked up in JMdict / JMnedict.
 
-The offline floor for Japanese: particles and auxiliaries are dropped by part of speech,
-lemmas are glossed with their first JMdict sense, person names come from JMnedict (using the
-reading Sudachi gives to pick 片山 = Katayama, not Kakuyama). Word order stays Japanese.
+The offline floor for Japanese. Lemmas are glossed with their first JMdict sense (or a curated
+news word from pipeline/data/gloss_ja_en.toml), person names come from JMnedict (using the
+reading Sudachi gives to pick 片山 = Katayama, not Kakuyama). A few rules move the output
+toward English instead of dropping grammar:
+
+* case particles become prepositions placed before their noun phrase (東京で → "in Tokyo",
+  4日に → "on the 4th", 中国から → "from China"); は/が/を stay dropped;
+* AのB becomes "B of A" (日本の首相 → "Prime Minister of Japan"), relational nouns go first
+  (会議の後 → "after meeting"), pronouns become possessives (彼の → "his");
+* verbs take English tense from their auxiliaries: た → past (said, announced), ない/ず/ぬ →
+  "not"/"did not", れる/られる → "is/was" + participle, ている → "is/was" + -ing, and a サ変
+  noun with する is turned into a verb (発表した → "announced");
+* katakana words that JMdict lacks are romanised rather than left in kana.
+
+Most of the remaining word order stays Japanese.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
-from pipeline.translate.gloss_zh import PUNCT, CjkToEnglishGloss
+from pipeline.translate.gloss_zh import PUNCT, CjkToEnglishGloss, join_gloss
+from pipeline.translate.numbers import find_cjk_numbers
 
 JA_OVERRIDES: dict[str, str] = {
     "米国": "US", "米": "US", "氏": "", "さん": "", "様": "", "さま": "", "君": "", "ちゃん": "",
     "たち": "", "達": "", "ら": "", "こと": "", "事": "", "もの": "", "物": "", "の": "",
     "よう": "like", "ため": "for", "為": "for", "等": "etc.", "など": "etc.", "予定": "plan",
     "会談": "talks", "首脳": "leader", "発表": "announce", "述べる": "say", "言う": "say",
-    "できる": "can", "出来る": "can", "ある": "exist", "有る": "exist", "いう": "", "的": "",
+    "できる": "can", "出来る": "can", "ある": "be", "有る": "be", "いう": "", "的": "",
     "中": "in", "日": "Japan", "政権": "administration", "副大統領": "Vice President",
     "大統領": "President", "首相": "Prime Minister", "トランプ": "Trump", "お": "", "ご": "",
     "御": "", "下さる": "please", "くださる": "please", "訪問": "visit", "取り組み": "effort",
@@ -29,16 +46,55 @@ _PHRASES = {"について": "about", "における": "in", "において": "in",
             "に対する": "against", "によって": "by", "による": "by", "により": "by",
             "として": "as", "とともに": "together with", "にとって": "for", "に関する": "on",
             "に関して": "on", "に向けて": "toward", "に向けた": "toward", "ための": "for",
-            "かどうか": "whether"}
-_PARTICLES = {"から": "from", "まで": "until", "より": "than", "へ": "to", "や": "and",
-              "だけ": "only", "しか": "only", "ので": "because", "けれど": "but",
-              "けれども": "but", "ば": "if", "ても": "even if", "でも": "even"}
+            "かどうか": "whether", "によると": "according to", "によれば": "according to",
+            "に対し": "against", "に関し": "on", "とされる": "", "という": "", "といった": "",
+            "に基づく": "based on", "に基づいて": "based on", "に伴い": "with",
+            "に伴う": "with", "を通じて": "through", "を巡る": "over", "をめぐる": "over",
+            "をめぐって": "over", "を含む": "including", "を含め": "including",
+            "ことができる": "can", "ことができた": "could", "ことができない": "cannot",
+            "かもしれない": "may", "なければならない": "must", "なくてはならない": "must",
+            "ようになった": "came to", "ようになる": "come to",
+            "と同様に": "like", "と同様": "like", "と同じ": "same as", "ために": "for",
+            "今までのところ": "so far", "今のところ": "for now", "にある": "in"}
+# Postpositions that English puts before the noun phrase they follow (東京で → "in Tokyo").
+_PREPOSITIONS = {"から": "from", "まで": "until", "より": "than", "へ": "to", "に": "to",
+                 "で": "in"}
+_PARTICLES = {"や": "and", "だけ": "only", "しか": "only", "ので": "because", "けれど": "but",
+              "けれども": "but", "ば": "if", "ても": "even if", "でも": "even", "のに": "although",
+              "か": "or"}
 _NEGATION = {"ない", "ぬ", "ず", "ん", "無い"}
 _AUX_VERBS = {"する", "為る", "いる", "居る", "おる", "ある", "有る", "いく", "行く",
               "くる", "来る", "しまう", "仕舞う", "おく", "置く", "みる", "見る", "くれる",
               "もらう", "貰う", "いただく", "頂く", "なる", "成る"}
+# AのB where B is one of these: "B A", no "of" (会議の後 → "after meeting").
+_RELATIONAL = {"後": "after", "前": "before", "中": "in", "間": "between", "上": "on",
+               "下": "under", "際": "when", "時": "when", "ため": "for", "為": "for",
+               "以外": "other than", "周辺": "around", "近く": "near", "代わり": "instead of",
+               "うち": "among", "内": "in", "ほか": "besides", "外": "outside", "以来": "since",
+               "直後": "right after", "最中": "during", "通り": "as", "よう": "like"}
+_POSSESSIVE = {"彼": "his", "彼女": "her", "私": "my", "我々": "our", "私たち": "our",
+               "彼ら": "their", "自分": "their own", "その": "its", "同社": "the company's",
+               "他": "other", "ほか": "other", "多く": "many", "一部": "some", "全て": "all",
+               "すべて": "all", "多数": "many", "これら": "these", "それら": "those",
+               "各国": "each country's", "両国": "both countries'"}
+# Verbs before which と quotes rather than joins (と述べた "said", と考える "think").
+_QUOTE_VERBS = {"述べる", "言う", "いう", "語る", "話す", "思う", "考える", "する", "為る",
+                "見る", "みる", "見られる", "みられる", "書く", "報じる", "伝える", "発表",
+                "指摘", "強調", "説明", "主張", "明らか", "答える", "回答", "判断", "予想",
+                "期待", "批判", "表明", "記す", "呼ぶ", "なる", "成る", "言える", "感じる",
+                "信じる", "願う", "述べ", "訴える", "求める", "結論", "発言"}
+_TIME_SUFFIX = {"年": "in", "月": "in", "日": "on", "時": "at", "曜日": "on", "曜": "on"}
 _MAX_WORDS = 4
 _LATIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.\-'&/+]*[A-Za-z0-9])?")
+_KATAKANA = re.compile(r"[ァ-ヺー・]+")
+_NOMINAL = re.compile(r"(?:tion|sion|ment|ance|ence|ity|ness|ure|ism|ship|ery|ics|al)$")
+
+
+@lru_cache(maxsize=1)
+def load_tables() -> dict[str, dict[str, Any]]:
+    """The curated tables in pipeline/data/gloss_ja_en.toml: words, suru verbs, irregulars."""
+    text = resources.files("pipeline.data").joinpath("gloss_ja_en.toml").read_text("utf-8")
+    return tomllib.loads(text)
 
 
 def clean_gloss(gloss: str) -> str:
@@ -59,11 +115,125 @@ def _hira(kata: str) -> str:
 def _pick_gloss(senses: Sequence[Any]) -> str | None:
     """First gloss of the first sense, unless a short one follows in the same sense."""
     for sense in senses:
-        glosses = [c for g in sense.gloss if (c := clean_gloss(g.text))]
+        glosses = [c for g in sense.gloss if (c := clean_gloss(g.text))
+                   and not c.startswith("counter for")]
         if glosses:
             short = [g for g in glosses if len(g.split()) <= _MAX_WORDS]
             return (short or glosses)[0]
     return None
+
+
+# ---------------------------------------------------------------------- English verb forms
+def _irregular() -> dict[str, list[str]]:
+    return load_tables()["irregular"]
+
+
+def _double_final(word: str) -> bool:
+    """stop → stopp-ed, plan → plann-ed: one short vowel before one final consonant."""
+    return bool(re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", word))
+
+
+def past(verb: str) -> str:
+    """'announce' → 'announced', 'hold talks' → 'held talks' (the first word inflects)."""
+    head, _, rest = verb.partition(" ")
+    if head in _irregular():
+        head = _irregular()[head][0]
+    elif head.endswith("e"):
+        head += "d"
+    elif re.search(r"[^aeiou]y$", head):
+        head = head[:-1] + "ied"
+    elif _double_final(head):
+        head += head[-1] + "ed"
+    else:
+        head += "ed"
+    return f"{head} {rest}".strip()
+
+
+def participle(verb: str) -> str:
+    """'take' → 'taken', 'arrest' → 'arrested'."""
+    head, _, rest = verb.partition(" ")
+    if head in _irregular():
+        return f"{_irregular()[head][1]} {rest}".strip()
+    return past(verb)
+
+
+def gerund(verb: str) -> str:
+    """'make' → 'making', 'run' → 'running', 'die' → 'dying'."""
+    head, _, rest = verb.partition(" ")
+    if head == "be":
+        head = "being"
+    elif head.endswith("ie"):
+        head = head[:-2] + "ying"
+    elif head.endswith("e") and not head.endswith(("ee", "ye", "oe")) and len(head) > 2:
+        head = head[:-1] + "ing"
+    elif _double_final(head):
+        head += head[-1] + "ing"
+    else:
+        head += "ing"
+    return f"{head} {rest}".strip()
+
+
+@dataclass(eq=False)
+class _Verb:
+    """A verb in the output whose English form waits for its auxiliaries (た, ない, れる …)."""
+
+    base: str
+    past: bool = False
+    neg: bool = False
+    passive: bool = False
+    prog: bool = False
+    want: bool = False
+
+    def words(self) -> list[str]:
+        be = "was" if self.past else "is"
+        no = ["not"] if self.neg else []
+        if self.passive:
+            return [be, *no, participle(self.base)]
+        if self.prog:
+            return [be, *no, gerund(self.base)]
+        if self.want:
+            return [*(["did not"] if self.neg and self.past else no),
+                    "wanted to" if self.past and not self.neg else "want to", self.base]
+        if self.base == "be" or self.base.startswith("be "):
+            rest = self.base[3:]
+            return [be, *no, *([rest] if rest else [])]
+        if self.neg:
+            return ["did not" if self.past else "not", self.base]
+        return [past(self.base) if self.past else self.base]
+
+
+@dataclass(slots=True)
+class _Tok:
+    """One morpheme (or a Latin run / converted number standing in for one)."""
+
+    surface: str
+    lemma: str
+    norm: str
+    reading: str
+    pos: tuple[str, ...]
+    m: Any = None  # the Sudachi morpheme; None for Latin runs and numbers
+    english: str | None = None  # fixed rendering (Latin runs, numbers)
+    time: str = ""  # preposition for a date/time number ("on" the 4th)
+
+
+def _fixed(surface: str, english: str, time: str = "") -> _Tok:
+    return _Tok(surface, surface, surface, "", ("名詞", "固有名詞", "一般", "*", "*", "*"),
+                None, english, time)
+
+
+def _wrap(m: Any) -> _Tok:
+    return _Tok(m.surface(), m.dictionary_form(), m.normalized_form(), m.reading_form(),
+                tuple(m.part_of_speech()), m)
+
+
+def _nounish(t: _Tok) -> bool:
+    """Can this morpheme be part of a noun phrase (including its modifiers)?"""
+    p0 = t.pos[0]
+    if t.english is not None or p0 in ("名詞", "代名詞", "接頭辞", "形状詞", "連体詞"):
+        return True
+    if p0 == "接尾辞":
+        return t.pos[1] in ("名詞的", "形状詞的")
+    return p0 == "形容詞" and t.pos[5].startswith("連体形") and t.pos[1] != "非自立可能"
 
 
 class JMdictGlossTranslator(CjkToEnglishGloss):
@@ -73,12 +243,12 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
     src, tgt = "ja", "en"
 
     def __init__(self, overrides: dict[str, str] | None = None) -> None:
-        self._overrides = {**JA_OVERRIDES, **(overrides or {})}
+        tables = load_tables()
+        self._overrides = {**tables["words"], **JA_OVERRIDES, **(overrides or {})}
+        self._suru: dict[str, str] = tables["suru"]
         self._local = threading.local()
         self._words: dict[tuple[str, str], str | None] = {}
         self._names: dict[tuple[str, str, str], str | None] = {}
-
-
 
     # ------------------------------------------------------------------ per-thread resources
     def _jam(self) -> Any:
@@ -100,94 +270,408 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         return tok
 
     # ------------------------------------------------------------------ glossing
-    def _tokens(self, chunk: str) -> list[str]:
-        """Latin runs (G7, F-35) stay whole; Japanese runs go through Sudachi."""
-        out: list[str] = []
+    def gloss(self, text: str) -> str:
+        """Numbers, Latin runs and morphemes go through one pass, so particles after a number
+        (4日に → "on the 4th") or a Latin name can still move in front of it."""
+        if not text.strip():
+            return ""
+        toks: list[_Tok] = []
         pos = 0
-        for m in _LATIN.finditer(chunk):
-            out += self._japanese(chunk[pos:m.start()])
-            out.append(m.group())
-            pos = m.end()
-        return out + self._japanese(chunk[pos:])
+        for start, end, replacement in find_cjk_numbers(text):
+            toks += self._morphemes(text[pos:start])
+            span = text[start:end]
+            time = next((p for suffix, p in _TIME_SUFFIX.items() if span.endswith(suffix)), "")
+            toks.append(_fixed(span, replacement, time))
+            pos = end
+        toks += self._morphemes(text[pos:])
+        return join_gloss(self._render(toks))
 
-    def _japanese(self, chunk: str) -> list[str]:
+    def _tokens(self, chunk: str) -> list[str]:
+        return self._render(self._morphemes(chunk))
+
+    def _morphemes(self, chunk: str) -> list[_Tok]:
+        """Sudachi over the whole chunk (so 1つである parses as one clause), with each Latin
+        run (G7, F-35) merged back into one token."""
         if not chunk.strip():
             return []
         from sudachipy import SplitMode
 
-        ms = list(self._sudachi().tokenize(chunk, SplitMode.C))
-        out: list[str] = []
+        spans = [(m.start(), m.end()) for m in _LATIN.finditer(chunk)]
+        out: list[_Tok] = []
+        k = 0
+        for m in self._sudachi().tokenize(chunk, SplitMode.C):
+            while k < len(spans) and spans[k][1] <= m.begin():
+                k += 1
+            if k < len(spans) and spans[k][0] <= m.begin() < spans[k][1]:
+                latin = chunk[spans[k][0]:spans[k][1]]
+                if not (out and out[-1].english == latin and out[-1].m is None):
+                    out.append(_fixed(latin, latin))
+                continue
+            out.append(_wrap(m))
+        return out
+
+    def _render(self, ms: list[_Tok]) -> list[str]:  # one pass, many rules
+        out: list[str | _Verb] = []
+        np_start: int | None = None  # where the open noun phrase starts in `out`
+        np_first: _Tok | None = None  # its first morpheme
+        np_last: _Tok | None = None  # its last morpheme
+        of_stack: list[tuple[list[str | _Verb], str]] = []  # AのB: A waiting for B to end
+        closed: tuple[int, _Tok | None, _Tok | None] | None = None  # the NP that just ended
+        verb: _Verb | None = None  # the verb that auxiliaries attach to
         last_content = 0  # where the last content word's gloss starts, for "not" placement
+        args: int | None = None  # where the verb's first object/adjunct starts (SOV → SVO)
+
+        def place_verb(v: _Verb) -> None:
+            """Emit a verb; it jumps before the objects and adjuncts of its clause."""
+            nonlocal args
+            emit([v])
+            if args is not None and args < len(out) - 1:
+                out.insert(args, out.pop())
+            args = None
+
+        def close_np() -> None:
+            nonlocal np_start, np_first, np_last, closed
+            if np_start is None:
+                return
+            start = np_start
+            if len(out) == start:  # AのB with no B output: A stays where it was
+                while of_stack:
+                    out.extend(of_stack.pop()[0])
+            single = len(out) - start == 1
+            while of_stack:
+                a, how = of_stack.pop()
+                if how == "poss" or (np_first is not None and np_first.pos[2] == "人名"):
+                    out[start:start] = a  # 彼の本 "his book"; 財務相の片山 "minister Katayama"
+                elif (single and np_first is not None and np_first.lemma in _RELATIONAL
+                      and np_first is np_last):
+                    out[start:] = [_RELATIONAL[np_first.lemma], *a]
+                else:
+                    out.extend(["of", *a])
+                single = False
+            closed = (start, np_first, np_last)
+            np_start = np_first = np_last = None
+
+        def emit(words: list[str | _Verb], tok: _Tok | None = None) -> None:
+            """Append non-noun output: ends the noun phrase first."""
+            nonlocal closed, last_content
+            close_np()
+            closed = None
+            if tok is not None and not tok.pos[0].startswith(("助", "補助記号")):
+                last_content = len(out)
+            out.extend(words)
+
+        def definite(np: tuple[int, _Tok | None, _Tok | None]) -> None:
+            """A common-noun subject or object takes 'the' (政府は → 'the government')."""
+            first, head = np[1], out[np[0]] if np[0] < len(out) else None
+            if (first is not None and first.pos[1] == "普通名詞" and first.pos[2] != "副詞可能"
+                    and isinstance(head, str) and head[:1].islower() and head.isascii()
+                    and head.split()[0] not in _DETERMINERS):
+                out.insert(np[0], "the")
+
+        def preposition(word: str) -> None:
+            """Put `word` before the noun phrase that just ended, or here if none did."""
+            nonlocal closed
+            close_np()
+            if closed is not None:
+                out.insert(closed[0], word)
+            else:
+                out.append(word)
+            closed = None
+
         i = 0
         while i < len(ms):
-            phrase = next((k for k in (4, 3, 2) if "".join(m.surface() for m in ms[i:i + k])
+            t = ms[i]
+            nxt = ms[i + 1] if i + 1 < len(ms) else None
+            prev = ms[i - 1] if i else None
+            p0 = t.pos[0]
+            # -- fixed phrases (について "about", と述べた is handled by the verb rules)
+            phrase = next((k for k in (4, 3, 2) if "".join(m.surface for m in ms[i:i + k])
                            in _PHRASES), 0)
             if phrase:
-                out.append(_PHRASES["".join(m.surface() for m in ms[i:i + phrase])])
+                word = _PHRASES["".join(m.surface for m in ms[i:i + phrase])]
+                if word in ("can", "could", "cannot", "may", "must") and verb is not None:
+                    emit([])
+                    at = next(k for k, w in enumerate(out) if w is verb)
+                    out.insert(at, word)
+                elif word and word.split()[-1] in ("about", "in", "against", "by", "as", "for",
+                                                   "on", "toward", "with", "over", "through",
+                                                   "including", "from"):
+                    preposition(word)
+                elif word:
+                    emit([word])
+                verb = None
                 i += phrase
                 continue
-            m = ms[i]
-            if m.part_of_speech()[2] == "人名":
-                j = i
-                while j < len(ms) and ms[j].part_of_speech()[2] == "人名":
-                    j += 1
+            # -- noun-phrase material
+            if t.english is not None or (p0 in ("名詞", "代名詞", "接頭辞") or (
+                    p0 == "接尾辞" and t.pos[1] == "名詞的")):
+                if (t.pos[1] == "普通名詞" and "サ変" in t.pos[2] and nxt is not None
+                        and nxt.lemma in ("する", "為る") and nxt.pos[0] == "動詞"):
+                    v = self._suru_verb(t)
+                    if v is not None:
+                        verb = _Verb(v)
+                        place_verb(verb)
+                        i += 2
+                        continue
+                words = self._noun(ms, i)
+                i = words[1]
+                if np_start is None:
+                    np_start, np_first = len(out), t
+                    closed = None
+                np_last = ms[i - 1]
                 last_content = len(out)
-                out.append(self._person(ms[i:j]))
-                i = j
+                out.extend(words[0])
+                verb = None
                 continue
-            prev = ms[i - 1] if i else None
-            words = self._morpheme(m, prev)
-            if words == ["not"]:
-                out.insert(last_content, "not")  # 行かない: "not go", not "go not"
-            elif words:
-                if not m.part_of_speech()[0].startswith(("助", "補助記号")):
+            if p0 in ("形状詞", "連体詞") or (p0 == "形容詞" and _nounish(t)):
+                word = self._adnominal(t, prev)
+                if nxt is not None and _nounish(nxt) or (
+                        nxt is not None and nxt.surface == "な" and i + 2 < len(ms)
+                        and _nounish(ms[i + 2])):
+                    if np_start is None:
+                        np_start, np_first = len(out), t
+                        closed = None
+                    np_last = t
                     last_content = len(out)
-                out += words
+                    out.extend(word)
+                else:
+                    emit(word, t)
+                verb = None
+                i += 1
+                continue
+            if p0 == "助動詞" and t.lemma == "だ" and t.surface == "な":
+                i += 1  # 形状詞 + な before a noun: stays inside the noun phrase
+                continue
+            # -- particles
+            if p0 == "助詞":
+                s = t.surface
+                if t.pos[1] == "格助詞" and s == "の" and np_start is not None:
+                    if nxt is not None and _nounish(nxt) and nxt.lemma not in ("こと", "もの"):
+                        a = out[np_start:]
+                        del out[np_start:]
+                        poss = (len(a) == 1 and np_first is not None
+                                and np_first.lemma in _POSSESSIVE)
+                        if poss:
+                            a = [_POSSESSIVE[np_first.lemma]]  # type: ignore[union-attr]
+                        of_stack.append((a, "poss" if poss else "of"))
+                        np_start, np_first = len(out), None
+                        i += 1
+                        np_first = nxt
+                        continue
+                    i += 1
+                    continue
+                if t.pos[1] == "接続助詞" and s in ("が", "から"):
+                    emit(["but" if s == "が" else "because"], t)
+                elif t.pos[1] == "格助詞" and s == "と":
+                    after = nxt.lemma if nxt is not None else ""
+                    quoting = (after in _QUOTE_VERBS or (prev is not None and prev.surface in
+                                                         "」』\"") or (nxt is not None and nxt.pos[0] in (
+                        "助詞", "補助記号")) or (prev is not None and prev.pos[0] in (
+                            "動詞", "助動詞", "形容詞")))
+                    if quoting:
+                        close_np()
+                        closed = None
+                    elif nxt is not None and _nounish(nxt) and np_start is not None:
+                        close_np()
+                        out.append("and")
+                        closed = None
+                    else:
+                        preposition("with")
+                elif t.pos[1] == "格助詞" and s in _PREPOSITIONS:
+                    word = self._case(s, closed_np=np_start, last=np_last, prev=prev,
+                                      nxt=nxt)
+                    close_np()
+                    if closed is not None and args is None and word not in ("than",):
+                        args = closed[0]
+                    if word:
+                        preposition(word)
+                    else:
+                        closed = None
+                elif s in _PARTICLES:
+                    emit([_PARTICLES[s]], t)
+                elif s in ("を", "は", "が", "も"):
+                    close_np()
+                    if closed is not None:
+                        definite(closed)
+                        if s == "を" and args is None:
+                            args = closed[0]
+                    if s != "を":
+                        args = None
+                    closed = None
+                else:
+                    close_np()
+                    closed = None
+                verb = None if s not in ("て", "で") else verb
+                i += 1
+                continue
+            # -- punctuation
+            if p0 in ("補助記号", "記号", "空白"):
+                mark = PUNCT.get(t.surface, t.surface) if t.surface.strip() else ""
+                emit([mark] if mark else [], t)
+                if t.surface in ("。", "！", "？", "、"):
+                    args = None
+                verb = None
+                i += 1
+                continue
+            # -- auxiliaries and verbs
+            if t.lemma in _NEGATION and (p0 == "助動詞" or t.pos[1] == "非自立可能"):
+                if verb is not None:
+                    verb.neg = True
+                else:
+                    close_np()
+                    closed = None
+                    out.insert(min(last_content, len(out)), "not")
+                i += 1
+                continue
+            if p0 == "助動詞":
+                lemma = t.lemma
+                if verb is not None:
+                    if lemma == "た" and not t.pos[5].startswith("仮定形"):
+                        verb.past = True
+                    elif lemma in ("れる", "られる"):
+                        verb.passive = True
+                    elif lemma == "たい":
+                        verb.want = True
+                elif lemma in ("だ", "です") and (nxt is None or nxt.pos[0] != "助詞"
+                                                or nxt.surface == "は") and (
+                        prev is not None and prev.pos[0] in ("名詞", "代名詞", "形状詞",
+                                                            "接尾辞")):
+                    if t.surface != "で" or (nxt is not None and nxt.lemma in ("ある", "は")):
+                        verb = _Verb("be")
+                        emit([verb], t)
+                elif lemma == "たい":
+                    emit(["want to"], t)
+                i += 1
+                continue
+            if p0 == "動詞":
+                after_te = prev is not None and prev.surface in ("て", "で") and prev.pos[
+                    0] == "助詞"
+                if t.pos[1] == "非自立可能" and t.lemma in _AUX_VERBS and (
+                        t.lemma in ("する", "為る") or after_te or prev is None
+                        or "サ変" in prev.pos[2]):
+                    if after_te and verb is not None and t.lemma in ("いる", "居る", "おる"):
+                        verb.prog = True
+                    elif not after_te and t.lemma in ("する", "為る") and verb is None and (
+                            prev is not None and prev.surface == "と"):
+                        verb = _Verb("say")
+                        emit([verb], t)
+                    i += 1
+                    continue
+                if t.lemma in ("ある", "有る") and verb is not None and verb.base == "be":
+                    i += 1  # である: the copula is already out
+                    continue
+                if t.lemma in ("ある", "有る") and t.pos[5].startswith("連体形") and (
+                        prev is None or prev.pos[0] in ("補助記号",) or prev.surface == "の"
+                ) and nxt is not None and _nounish(nxt):
+                    if np_start is None:
+                        np_start, np_first, closed = len(out), t, None
+                    np_last = t
+                    out.append("a")  # ある議員 "a lawmaker"
+                    i += 1
+                    continue
+                word = self._content(t)
+                verb = _Verb(word[0]) if len(word) == 1 and word[0] else None
+                if verb is not None:
+                    place_verb(verb)
+                else:
+                    emit(word, t)
+                i += 1
+                continue
+            emit(self._content(t), t)
+            verb = None
             i += 1
-        return _glue_prefixes(out)
+        close_np()
+        words: list[str] = []
+        verbs: set[int] = set()  # positions of verb words: no "the" before them
+        for w in out:
+            if isinstance(w, _Verb):
+                verbs.add(len(words))
+                words += w.words()
+            else:
+                words.append(w)
+        return _glue_prefixes(_articles(words, verbs))
 
-    def _morpheme(self, m: Any, prev: Any) -> list[str]:
-        surface, lemma = m.surface(), m.dictionary_form()
-        pos = m.part_of_speech()
-        if not surface.strip():
-            return []
-        if pos[0] in ("補助記号", "記号", "空白"):
-            mark = PUNCT.get(surface, surface)
-            return [mark] if mark else []
-        if pos[0] == "助詞":
-            if pos[1] == "接続助詞" and surface in ("が", "から"):
-                return ["but" if surface == "が" else "because"]
-            return [_PARTICLES[surface]] if surface in _PARTICLES else []
-        if lemma in _NEGATION and (pos[0] == "助動詞" or pos[1] == "非自立可能"):
-            return ["not"]
-        if pos[0] == "助動詞":
-            return ["want to"] if lemma == "たい" else []
-        if pos[0] == "動詞" and pos[1] == "非自立可能" and lemma in _AUX_VERBS:
-            after_te = prev is not None and prev.surface() in ("て", "で")
-            if lemma in ("する", "為る") or after_te or prev is None or prev.part_of_speech()[
-                    2] == "サ変可能":
-                return []
-        word = self._word(m)
+    def _case(self, s: str, closed_np: int | None, last: _Tok | None, prev: _Tok | None,
+              nxt: _Tok | None) -> str:
+        """English preposition for a case particle after a noun phrase ('' drops it)."""
+        if prev is None or prev.pos[0] in ("補助記号",):
+            return _PREPOSITIONS[s] if s != "に" else ""
+        if s in ("に", "で") and (prev.pos[0] in ("形状詞", "助動詞") or prev.lemma == "的"
+                                or prev.pos[0] == "動詞"):
+            return ""  # 積極的に: an adverb, not a place
+        if s in ("に", "で") and nxt is not None and nxt.lemma in ("なる", "成る", "する"):
+            return ""  # 〜になる "become", 〜にする "make"
+        if s in ("に", "まで", "から") and last is not None:
+            if last.time:
+                return last.time if s == "に" else _PREPOSITIONS[s]
+            unit = next((p for suffix, p in _TIME_SUFFIX.items() if last.surface.endswith(
+                suffix)), "")
+            if unit and last.pos[2] in ("副詞可能", "助数詞可能", "助数詞"):
+                return unit if s == "に" else _PREPOSITIONS[s]
+            if s == "に" and last.pos[2] == "副詞可能":
+                return "in"
+        if s in ("に", "で") and closed_np is None:
+            return ""
+        return _PREPOSITIONS[s]
+
+    def _noun(self, ms: list[_Tok], i: int) -> tuple[list[str], int]:
+        """English words for the noun (or person-name run) at i, and where the next one is."""
+        t = ms[i]
+        if t.english is not None:
+            return [t.english], i + 1
+        if t.pos[2] == "人名":
+            j = i
+            while j < len(ms) and ms[j].m is not None and ms[j].pos[2] == "人名":
+                j += 1
+            return [self._person(ms[i:j])], j
+        return [w for w in self._content(t) if w], i + 1
+
+    def _adnominal(self, t: _Tok, prev: _Tok | None) -> list[str]:
+        if t.lemma in ("ある", "或る") and t.pos[0] == "連体詞":
+            return ["a"]
+        return [w for w in self._content(t) if w]
+
+    def _suru_verb(self, t: _Tok) -> str | None:
+        """発表 + する → 'announce': the curated verb, else the noun if it reads as a verb."""
+        if t.lemma in self._suru:
+            return self._suru[t.lemma]
+        word = self._word(t)
+        if not word or " " in word or not word.isascii():
+            return None
+        if word.endswith("ment") and len(word) > 7:
+            return word[:-4]
+        return None if _NOMINAL.search(word) or word.endswith("ing") else word
+
+    def _content(self, t: _Tok) -> list[str]:
+        """Gloss of a content morpheme; unknown words are split, then romanised or kept."""
+        if t.english is not None:
+            return [t.english]
+        word = self._word(t)
         if word is not None:
             return [word] if word else []
-        pieces = m.split(_mode_a())
+        pieces = t.m.split(_mode_a()) if t.m is not None else []
         if len(pieces) > 1:
-            return [w for p in pieces for w in self._morpheme(p, None)]
-        return [surface]  # unknown: show the original rather than guess
+            return [w for p in pieces for w in self._content(_wrap(p)) if w]
+        if _KATAKANA.fullmatch(t.surface):
+            roman = romanize(t.surface)
+            return [roman.capitalize() if t.pos[1] == "固有名詞" else roman] if roman else []
+        return [t.surface]  # unknown: show the original rather than guess
 
-    def _word(self, m: Any) -> str | None:
+    def _word(self, m: _Tok) -> str | None:
         """Gloss for a morpheme's lemma, or None when JMdict lacks it."""
-        lemma, norm = m.dictionary_form(), m.normalized_form()
-        for key in dict.fromkeys((m.surface(), lemma, norm)):
+        lemma, norm = m.lemma, m.norm
+        for key in dict.fromkeys((m.surface, lemma, norm)):
             if key in self._overrides:
                 return self._overrides[key]
-        reading = _hira(m.reading_form())
+        reading = _hira(m.reading)
         key = (lemma, reading)
         if key not in self._words:
             found = self._lookup(lemma, reading)
             if found is None and norm != lemma and not re.search("[ァ-ヺ]", lemma):
                 found = self._lookup(norm, reading)
-            if found is None and m.part_of_speech()[1] == "固有名詞":
+            if m.pos[1] == "固有名詞" and _KATAKANA.fullmatch(lemma) and m.pos[2] == "地名":
+                found = self._name(lemma, reading, "place") or found  # イラン: Iran
+            if found is None and m.pos[1] == "固有名詞":
                 found = self._name(lemma, reading, "place")
             self._words[key] = found
         return self._words[key]
@@ -200,7 +684,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
             return None
         kana_query = not re.search(r"[\u3400-\u9fff]", query)
 
-        def rank(entry: Any) -> tuple[int, int]:
+        def rank(entry: Any) -> tuple[int, int, int]:
             kanji = [k.text for k in entry.kanji_forms]
             kana = [k.text for k in entry.kana_forms]
             usually_kana = any("kana alone" in x for s in entry.senses[:1] for x in s.misc)
@@ -208,23 +692,24 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                 spelled = query in kana and (usually_kana or not kanji)
             else:
                 spelled = query in kanji
-            return (0 if spelled else 1, 0 if reading in kana else 1)
+            common = any(f.pri for f in (*entry.kanji_forms, *entry.kana_forms))
+            return (0 if spelled else 1, 0 if reading in kana else 1, 0 if common else 1)
 
         best = min(entries, key=rank)  # min is stable: JMdict order breaks ties
         return _pick_gloss(best.senses)
 
-    def _person(self, ms: Sequence[Any]) -> str:
+    def _person(self, ms: Sequence[_Tok]) -> str:
         """A run of 人名 morphemes: the full name in JMnedict, else each part by its reading."""
-        full = "".join(m.surface() for m in ms)
-        reading = "".join(_hira(m.reading_form()) for m in ms)
+        full = "".join(m.surface for m in ms)
+        reading = "".join(_hira(m.reading) for m in ms)
         found = self._name(full, reading, "person") if len(ms) > 1 else None
         if found:
             return found
         parts = []
         for m in ms:
-            kind = {"姓": "surname", "名": "given"}.get(m.part_of_speech()[3], "person")
-            parts.append(self._name(m.surface(), _hira(m.reading_form()), kind)
-                         or self._word(m) or m.surface())
+            kind = {"姓": "surname", "名": "given"}.get(m.pos[3], "person")
+            parts.append(self._name(m.surface, _hira(m.reading), kind)
+                         or self._word(m) or m.surface)
         return " ".join(parts)
 
     def _name(self, query: str, reading: str, kind: str) -> str | None:
@@ -254,6 +739,73 @@ def _mode_a() -> Any:
     from sudachipy import SplitMode
 
     return SplitMode.A
+
+
+_KANA_ROMAJI = {
+    "キャ": "kya", "キュ": "kyu", "キョ": "kyo", "シャ": "sha", "シュ": "shu", "ショ": "sho",
+    "シェ": "she", "チャ": "cha", "チュ": "chu", "チョ": "cho", "チェ": "che", "ニャ": "nya",
+    "ニュ": "nyu", "ニョ": "nyo", "ヒャ": "hya", "ヒュ": "hyu", "ヒョ": "hyo", "ミャ": "mya",
+    "ミュ": "myu", "ミョ": "myo", "リャ": "rya", "リュ": "ryu", "リョ": "ryo", "ギャ": "gya",
+    "ギュ": "gyu", "ギョ": "gyo", "ジャ": "ja", "ジュ": "ju", "ジョ": "jo", "ジェ": "je",
+    "ビャ": "bya", "ビュ": "byu", "ビョ": "byo", "ピャ": "pya", "ピュ": "pyu", "ピョ": "pyo",
+    "ファ": "fa", "フィ": "fi", "フェ": "fe", "フォ": "fo", "ティ": "ti", "ディ": "di",
+    "トゥ": "tu", "ドゥ": "du", "ウィ": "wi", "ウェ": "we", "ウォ": "wo", "ヴァ": "va",
+    "ヴィ": "vi", "ヴェ": "ve", "ヴォ": "vo", "デュ": "dyu", "テュ": "tyu",
+}
+_KANA1 = dict(zip(
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+    "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴァィゥェォャュョヮ",
+    ["a", "i", "u", "e", "o", "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "se", "so", "ta",
+     "chi", "tsu", "te", "to", "na", "ni", "nu", "ne", "no", "ha", "hi", "fu", "he", "ho", "ma",
+     "mi", "mu", "me", "mo", "ya", "yu", "yo", "ra", "ri", "ru", "re", "ro", "wa", "o", "n", "ga",
+     "gi", "gu", "ge", "go", "za", "ji", "zu", "ze", "zo", "da", "ji", "zu", "de", "do", "ba",
+     "bi", "bu", "be", "bo", "pa", "pi", "pu", "pe", "po", "vu", "a", "i", "u", "e", "o", "ya",
+     "yu", "yo", "wa"], strict=True))
+
+
+def romanize(kana: str) -> str:
+    """Katakana → Hepburn-style letters (カムリ → kamuri), a last resort for loanwords."""
+    out: list[str] = []
+    i, double = 0, False
+    while i < len(kana):
+        pair, ch = kana[i:i + 2], kana[i]
+        if pair in _KANA_ROMAJI:
+            syl, i = _KANA_ROMAJI[pair], i + 2
+        elif ch == "ッ":
+            double, i = True, i + 1
+            continue
+        elif ch in "ー・":
+            i += 1
+            continue
+        else:
+            syl, i = _KANA1.get(ch, ""), i + 1
+        if double and syl:
+            syl = ("t" if syl.startswith("ch") else syl[0]) + syl
+            double = False
+        out.append(syl)
+    return "".join(out)
+
+
+_PREP_WORDS = {"of", "in", "to", "from", "on", "at", "with", "for", "by", "about", "than",
+               "after", "before", "against", "under", "among", "through", "over", "toward",
+               "until", "between", "during", "around", "near", "outside", "including"}
+_DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "his", "her", "its", "my",
+                "our", "their", "your", "each", "every", "some", "many", "all", "other", "both",
+                "any", "no", "more", "most", "he", "she", "they", "it", "we", "i", "you", "one",
+                "not", "what", "which", "who", "whether", "such", "several", "few", "last",
+                "next", "same", "whole", "much", "less", "only", "even", "also", "very"}
+
+
+def _articles(words: list[str], verbs: set[int]) -> list[str]:
+    """'in field' → 'in the field': a common noun after a preposition takes 'the'."""
+    out: list[str] = []
+    for k, w in enumerate(words):
+        out.append(w)
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if (w in _PREP_WORDS and k + 1 not in verbs and nxt[:1].islower() and nxt.isascii()
+                and nxt.split()[0] not in _DETERMINERS and not nxt.endswith("-")):
+            out.append("the")
+    return out
 
 
 def _glue_prefixes(words: list[str]) -> list[str]:
