@@ -10,6 +10,7 @@ and a prefix index of CEDICT headwords. Word order stays Korean; particles and e
 
 from __future__ import annotations
 
+import re
 import threading
 import tomllib
 from functools import lru_cache
@@ -20,6 +21,7 @@ from pipeline.translate.gloss_zh import (
     PUNCT,
     SKIP_SENSE,
     CjkToEnglishGloss,
+    _jieba,
     best_sense,
     cedict_version,
     is_proper,
@@ -92,12 +94,20 @@ def load_lexicon() -> dict[str, str]:
     return {**lexicon, **words}
 
 
+@lru_cache(maxsize=1)
+def _jieba_freq() -> dict[str, int]:
+    """jieba's word counts (simplified Chinese): 報道 report is far commoner than 輔導."""
+    return _jieba().dt.FREQ
+
+
 def _usable(head: str) -> str | None:
     """The CEDICT sense for a hanja word, or None when only surnames/variants are listed."""
     entries = load_cedict().get(head)
     if not entries or all(SKIP_SENSE.match(d) for e in entries for d in e[3]):
         return None
-    return best_sense(entries)
+    # Of several readings, the one with the most senses is the everyday word (結果 jie2guo3
+    # "result" before jie1guo3 "bear fruit").
+    return best_sense(sorted(entries, key=lambda e: -len(e[3])))
 
 
 def hanja_candidates(word: str) -> list[tuple[str, str]]:
@@ -120,12 +130,14 @@ def hanja_candidates(word: str) -> list[tuple[str, str]]:
         found += [(i + 1, prefixes[h], h) for h in frontier]
     chars = prefixes  # a single character's prefix count = headwords starting with it
     cedict = load_cedict()
+    freq = _jieba_freq()
 
     def rank(f: tuple[int, int, str]) -> tuple:
         entries = cedict.get(f[2], ())
         trad = any(e[1] == f[2] for e in entries)  # Korean writes traditional characters
         name = all(is_proper(e) for e in entries)  # 周莊 Zhouzhuang is rarely what 주장 means
-        return -f[0], not trad, name, -f[1], -min(chars.get(c, 1) for c in f[2])
+        used = max((freq.get(e[0], 0) for e in entries), default=0)  # jieba corpus count
+        return -f[0], not trad, name, -used, -f[1], -min(chars.get(c, 1) for c in f[2])
 
     return [(head, sense) for *_, head in sorted(found, key=rank)
             if (sense := _usable(head)) is not None]
@@ -170,6 +182,150 @@ def _kiwi():
 _KIWI = None
 
 
+# --- English verb morphology: Korean marks the past with 았/었/였 (EP), English on the verb.
+_IRREGULAR_PAST = dict(re.findall(r"(\w+):(\w+)", """
+arise:arose be:was bear:bore beat:beat become:became begin:began bite:bit blow:blew
+break:broke bring:brought build:built burn:burned buy:bought catch:caught choose:chose
+come:came cost:cost cut:cut deal:dealt die:died do:did draw:drew drink:drank drive:drove
+eat:ate fall:fell feed:fed feel:felt fight:fought find:found flee:fled fly:flew forget:forgot
+freeze:froze get:got give:gave go:went grow:grew hang:hung have:had hear:heard hide:hid
+hit:hit hold:held hurt:hurt keep:kept know:knew lay:laid lead:led leave:left lend:lent
+let:let lie:lay lose:lost make:made mean:meant meet:met overcome:overcame pay:paid put:put
+quit:quit read:read ride:rode ring:rang rise:rose run:ran say:said see:saw seek:sought
+sell:sold send:sent set:set shake:shook shoot:shot show:showed shut:shut sing:sang sink:sank
+sit:sat sleep:slept speak:spoke spend:spent split:split spread:spread stand:stood steal:stole
+stick:stuck strike:struck swim:swam take:took teach:taught tear:tore tell:told think:thought
+throw:threw undergo:underwent understand:understood upset:upset wake:woke wear:wore win:won
+withdraw:withdrew write:wrote stop:stopped plan:planned ban:banned admit:admitted
+commit:committed drop:dropped occur:occurred refer:referred prefer:preferred permit:permitted
+submit:submitted ship:shipped step:stepped shop:shopped"""))
+_NOT_VERBS = {"for", "about", "through", "on", "not", "same", "right", "can", "with", "by",
+              "according", "against", "in", "to", "from", "like", "as", "and", "or", "very"}
+
+
+def english_past(gloss: str) -> str:
+    """'say' → 'said', 'come out' → 'came out', 'not know' → 'did not know'."""
+    head, _, rest = gloss.partition(" ")
+    if not head or not head.isalpha() or not head.islower() or head in _NOT_VERBS:
+        return gloss
+    if head == "be":
+        return gloss
+    if head in _IRREGULAR_PAST:
+        past = _IRREGULAR_PAST[head]
+    elif head.endswith("e"):
+        past = head + "d"
+    elif head.endswith("y") and len(head) > 2 and head[-2] not in "aeiou":
+        past = head[:-1] + "ied"
+    else:
+        past = head + "ed"
+    return f"{past} {rest}".strip()
+
+
+# --- Loanwords (외래어) left in hangul: spelled back into Latin letters as a last resort.
+_LEADS = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch",
+          "k", "t", "p", "h"]
+_VOWELS = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+           "wo", "we", "wi", "yu", "eu", "ui", "i"]
+_TAILS = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m",
+          "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
+# Foreign-word spelling conventions: ㅐ is mostly English a (캐나다 Canada), ㅓ an o or -er
+# (컴퓨터), ㅡ after a consonant an inserted vowel (스 s, 트 t), ㅋ before a/o/u a c.
+_LOAN_VOWELS = {1: "a", 4: "o", 16: "u", 19: "y", 11: "oe", 14: "o"}
+_KOREAN_SURNAMES = set("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
+
+
+def romanize(word: str, proper: bool = False) -> str:
+    """Hangul → Latin letters with loanword conventions: 스펙트럼 'spectrum'-like 'spektrom'.
+
+    Korean personal names (surname + two syllables) keep the Revised Romanization vowels.
+    """
+    korean_name = (proper and len(word) == 3 and word[0] in _KOREAN_SURNAMES
+                   and not any((ord(c) - _HANGUL0) % 588 // 28 == 18 for c in word[1:]))
+    parts: list[str] = []
+    prev_tail = -1
+    for i, ch in enumerate(word):
+        code = ord(ch) - _HANGUL0
+        if not 0 <= code <= _HANGUL1 - _HANGUL0:
+            parts.append(ch)
+            prev_tail = -1
+            continue
+        lead, rest = divmod(code, 21 * 28)
+        vowel, tail = divmod(rest, 28)
+        last = i == len(word) - 1
+        c = _LEADS[lead]
+        if lead == 5 and prev_tail == 8:
+            c = "l"  # ㄹㄹ: 달러 dollar
+        if not korean_name:
+            if lead == 15:
+                c = "c" if vowel in (0, 1, 4, 8, 13, 18) else "k"
+            if vowel == 18 and tail == 0 and lead != 11:
+                parts.append(c)  # 스 s, 트 t, 크 c
+                prev_tail = tail
+                continue
+            v = "er" if vowel == 4 and last and tail == 0 else _LOAN_VOWELS.get(vowel, _VOWELS[vowel])
+        else:
+            v = _VOWELS[vowel]
+        t = _TAILS[tail]
+        if tail == 8 and i + 1 < len(word):
+            nxt = ord(word[i + 1]) - _HANGUL0
+            if 0 <= nxt <= _HANGUL1 - _HANGUL0 and nxt // (21 * 28) == 5:
+                t = "l"
+        parts.append(c + v + t)
+        prev_tail = tail
+    text = "".join(parts)
+    if korean_name:
+        text = f"{text[:len(_rr(word[0]))]} {text[len(_rr(word[0])):]}"
+        return " ".join(p.capitalize() for p in text.split())
+    return text.capitalize() if proper else text
+
+
+def _rr(syllable: str) -> str:
+    code = ord(syllable) - _HANGUL0
+    lead, rest = divmod(code, 21 * 28)
+    vowel, tail = divmod(rest, 28)
+    return _LEADS[lead] + _VOWELS[vowel] + _TAILS[tail]
+
+
+def _is_hangul(text: str) -> bool:
+    return any("가" <= c <= "힣" for c in text)
+
+
+# --- particles (J*) that become English prepositions before their noun phrase.
+_PARTICLES = {"에서": "in", "에서는": "in", "에게": "to", "한테": "to", "께": "to",
+              "에게서": "from", "부터": "from", "까지": "until", "처럼": "like",
+              "보다": "than", "와": "with", "과": "with", "하고": "with", "랑": "with",
+              "이랑": "with", "로서": "as", "으로서": "as", "로써": "by", "으로써": "by",
+              "만": "only", "도": "also", "에": "in", "로": "to", "으로": "to"}
+# Pronouns (NP) read apart from the lexicon, where 그 is the determiner "the".
+_PRONOUNS = {"그": "he", "그녀": "she", "그들": "they", "그녀들": "they", "우리": "we",
+             "저희": "we", "나": "I", "내": "my", "저": "I", "제": "my", "너": "you",
+             "당신": "you", "그것": "it", "이것": "this", "저것": "that", "이": "this",
+             "여기": "here", "거기": "there", "이곳": "here", "그곳": "there", "누구": "who",
+             "무엇": "what", "뭐": "what", "어디": "where", "언제": "when", "자신": "themselves",
+             "자기": "self", "이들": "they", "그분": "he", "본인": "himself", "얼마": "how much",
+             "아무": "anyone", "아무것": "anything", "모두": "all", "서로": "each other",
+             "이번": "this", "그때": "then", "누군가": "someone"}
+_DETERMINERS = {"한": "a", "그": "the", "이": "this", "저": "that", "각": "each", "전": "former"}
+_POSSESSIVE = {"he": "his", "she": "her", "they": "their", "we": "our", "I": "my", "you": "your",
+               "it": "its", "themselves": "their own", "who": "whose"}
+_PAST_EP = ("었", "았", "였", "ㅆ", "었었", "았었")
+_PLURAL_SUFFIX = {"들"}
+_DROP_SUFFIX = {"적", "님", "씨", "째", "간", "상", "별", "용", "형"}
+
+
+def plural(gloss: str) -> str:
+    """'lawmaker' → 'lawmakers' for 의원들; names, phrases and plurals are left alone."""
+    if not gloss or " " in gloss or not gloss.isalpha() or not gloss.islower():
+        return gloss
+    if gloss.endswith(("s", "x", "ch", "sh")):
+        return gloss if gloss.endswith("s") else gloss + "es"
+    if gloss.endswith("y") and len(gloss) > 2 and gloss[-2] not in "aeiou":
+        return gloss[:-1] + "ies"
+    if gloss in ("people", "police", "staff", "media", "equipment", "information", "data"):
+        return gloss
+    return gloss + "s"
+
+
 class KoreanGlossTranslator(CjkToEnglishGloss):
     """ko → en word gloss (tier "gloss"); analyser and indexes load on first use."""
 
@@ -185,8 +341,22 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
         if not chunk.strip():
             return []
         morphs = [(t.form, t.tag.split("-")[0]) for t in _kiwi().tokenize(chunk)]
+        lexicon = self._lexicon()
         out: list[str] = []
+        np_start = -1  # where the current noun phrase begins in `out`
+        verb_start = -1  # where the last verb's English begins
+        held: list[str] | None = None  # "A" of "A의 B", waiting for B to close
+        can_at = -1  # where "can" went for V-ㄹ 수 있다/없다
+        prev_np = False  # the last morpheme was a pronoun (그의 → his)
         i = 0
+
+        def close_np() -> None:
+            nonlocal held, np_start
+            if held is not None:
+                out.extend(["of", *held] if np_start >= 0 else held)
+                held = None
+            np_start = -1
+
         while i < len(morphs):
             form, tag = morphs[i]
             nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
@@ -194,15 +364,94 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 form, tag = form + nxt[0], nxt[1]
                 i += 1
                 nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
-            while tag in _NOUNS and nxt[1] in _JOIN_SUFFIX:
+            suffix = ""
+            if tag == "NP" and nxt == ("들", "XSN"):  # 그 + 들 → 그들 they
                 form = form + nxt[0]
                 i += 1
                 nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
-            if tag in _NOUNS and nxt[1] == "XSV" and f"{form}{nxt[0]}다" in self._lexicon():
+            while tag in _NOUNS and nxt[1] == "XSN":
+                if form + nxt[0] in lexicon or nxt[0] not in _PLURAL_SUFFIX | _DROP_SUFFIX:
+                    form = form + nxt[0]
+                elif nxt[0] in _PLURAL_SUFFIX:
+                    suffix = "plural"
+                i += 1
+                nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
+            if tag in _NOUNS and nxt[1] in ("XSV", "XSA") and f"{form}{nxt[0]}다" in lexicon:
                 form, tag = form + nxt[0], "VV"  # 말 + 하 → 말하다 "say", not "word do"
                 i += 1
-            out += self._morph(form, tag)
+                nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
+            if (form, tag) == ("수", "NNB") and i and morphs[i - 1][1] == "ETM" and 0 <= verb_start:
+                can_at = verb_start  # 들을 수 없었다 → "can not hear": modal before the verb
+                out.insert(can_at, "can")
+                verb_start = -1
+                i += 1
+                continue
+            was_np, prev_np = prev_np, tag == "NP"
+            if tag in _NOUNS or tag == "NP":
+                english = self._morph(form, tag)
+                if suffix and len(english) == 1:
+                    english = [plural(english[0])]
+                if english:
+                    if np_start < 0:
+                        np_start = len(out)
+                    if nxt[1] in ("XSV", "XSA"):  # 발표 + 하지 않았다: "not" goes before it
+                        verb_start = len(out)
+                    out += english
+                i += 1
+                continue
+            if tag == "JKG" and out and was_np and out[-1] in _POSSESSIVE:
+                out[-1] = _POSSESSIVE[out[-1]]  # 그의 → his: no "of" swap
+                np_start = len(out) - 1
+                i += 1
+                continue
+            if tag == "JKG" and form == "의" and np_start >= 0 and held is None:
+                held = out[np_start:]  # A의 B → B of A
+                del out[np_start:]
+                np_start = -1
+                i += 1
+                continue
+            if tag.startswith("J"):
+                prep = _PARTICLES.get(form) if tag in ("JKB", "JX") else None
+                if tag == "JC":
+                    close_np()
+                    out.append("and")
+                elif prep and np_start >= 0:
+                    start = np_start
+                    close_np()
+                    out.insert(start, prep)
+                else:
+                    close_np()
+                i += 1
+                continue
+            close_np()
+            if tag in ("VV", "VA") and can_at >= 0 and form in ("있", "없"):
+                if form == "없":
+                    out.insert(can_at + 1, "not")
+                can_at = -1
+                i += 1
+                continue
+            can_at = -1
+            if tag in ("VV", "VA"):
+                english = self._verb(form, tag)
+                j = i + 1
+                past = False
+                while j < len(morphs) and morphs[j][1] in ("EP", "EC", "EF", "ETM", "ETN"):
+                    past = past or (morphs[j][1] == "EP" and morphs[j][0] in _PAST_EP)
+                    j += 1
+                if past and tag == "VV" and english:
+                    english = [english_past(english[0])] + english[1:]
+                verb_start = len(out)
+                out += english
+            elif tag in ("VX", "VCN") and form in _NEGATION:
+                past = i + 1 < len(morphs) and morphs[i + 1] == ("었", "EP")
+                not_ = "did not" if past and form != "아니" else "not"  # 하지 않았다
+                out.insert(verb_start if 0 <= verb_start <= len(out) else len(out), not_)
+            elif tag == "VX" and form == "싶":
+                out.insert(verb_start if 0 <= verb_start <= len(out) else len(out), "want to")
+            else:
+                out += self._morph(form, tag)
             i += 1
+        close_np()
         return out
 
     def _lexicon(self) -> dict[str, str]:
@@ -210,13 +459,26 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
             self._merged = {**load_lexicon(), **self._overrides}
         return self._merged
 
+    def _verb(self, form: str, tag: str) -> list[str]:
+        if form.endswith("하") and len(form) > 1 and form + "다" not in self._lexicon():
+            return self.word(form[:-1])  # 경고하다 → 경고 (警告) warn: the noun carries it
+        english = self.word(form + "다", bridge_ok=False)
+        return [] if any(_is_hangul(e) for e in english) else english
+
     def _morph(self, form: str, tag: str) -> list[str]:
-        if tag in _NOUNS or tag in ("MAG", "MAJ", "MM", "IC"):
-            return self.word(form, bridge_ok=tag in _NOUNS)
+        if tag == "NP" and form in _PRONOUNS:
+            return [_PRONOUNS[form]]
+        if tag == "MM" and form in _DETERMINERS:
+            return [_DETERMINERS[form]]
+        if tag in _NOUNS or tag in ("MAG", "MAJ", "MM", "IC", "NP"):
+            english = self.word(form, bridge_ok=tag in _NOUNS)
+            if any(_is_hangul(e) for e in english):
+                if tag in ("NNG", "NNP") and len(form) > 1:
+                    return [romanize(form, proper=tag == "NNP")]
+                return []
+            return english
         if tag in ("VV", "VA"):
-            if form.endswith("하") and len(form) > 1 and form + "다" not in self._lexicon():
-                return self.word(form[:-1])  # 경고하다 → 경고 (警告) warn: the noun carries it
-            return self.word(form + "다", bridge_ok=False)
+            return self._verb(form, tag)
         if tag in ("VX", "VCN") and form in _NEGATION:
             return ["not"]
         if tag == "JC":
