@@ -15,34 +15,16 @@ from pipeline.translate import TRANSLATORS, TranslationRouter
 from pipeline.translate.base import ModelUnavailable
 from pipeline.translate.manifest import available_models, load_manifest
 from pipeline.translate.transformers_backend import TransformersTranslator
-from tests.conftest import EVALDATA, SEEDS
+from tests.conftest import EVALDATA
+from tests.tiny_models import seed_lines, seed_zh_texts
 
 pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
-
-
-def _seed_lines() -> tuple[list[str], list[str]]:
-    """Chinese and English lines of the seeds (Chinese: Han without kana or hangul)."""
-    zh, en = [], []
-    for path in sorted(SEEDS.glob("*.txt")):
-        for line in path.read_text("utf-8").splitlines():
-            line = line.strip()
-            if _HAN.search(line) and not _KANA_HANGUL.search(line) and len(line) > 8:
-                zh.append(line)
-            elif line.isascii() and len(line) > 40:
-                en.append(line)
-    return zh, en
-
-
 @pytest.fixture(scope="module")
 def seed_zh() -> list[str]:
     """The seeds' Chinese lines, then their clauses: enough distinct short texts for batches."""
-    lines = _seed_lines()[0]
-    clauses = [c for line in lines for c in re.split(r"(?<=[?？,，])", line) if len(c) > 3]
-    return list(dict.fromkeys(lines + clauses))
+    return seed_zh_texts()
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +32,7 @@ def marian_dir(tmp_path_factory, seed_zh):
     """A tiny random MarianMT zh→en saved like a downloaded OPUS-MT folder."""
     from tests.tiny_models import build_tiny_marian
 
-    zh, en = list(seed_zh), _seed_lines()[1][:200]
+    zh, en = list(seed_zh), seed_lines()[1][:200]
     flores = EVALDATA / "flores200-devtest"
     if (flores / "zh.txt").is_file():
         zh += flores.joinpath("zh.txt").read_text("utf-8").splitlines()[:150]

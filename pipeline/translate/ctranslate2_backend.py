@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.model import Translation
 from pipeline.translate import nmt_units
 from pipeline.translate.base import ModelUnavailable
 from pipeline.translate.gloss_base import base_lang
@@ -48,7 +47,7 @@ def read_meta(folder: Path) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-class CTranslate2Translator:
+class CTranslate2Translator(nmt_units.UnitTranslator):
     """One CTranslate2 model serving one language pair, loaded on first use."""
 
     name = "ctranslate2"
@@ -135,24 +134,6 @@ class CTranslate2Translator:
         if self.max_input_tokens is None:
             self.max_input_tokens = nmt_units.default_max_input_tokens()
         self._sp_src, self._sp_tgt, self._net = sp_src, sp_tgt, net
-
-    # ------------------------------------------------------------------ protocol
-
-    def supports(self, src: str, tgt: str) -> bool:
-        return base_lang(src) == self.src and base_lang(tgt) == self.tgt
-
-    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
-        """One Translation per text, same order; blank lines and empty texts stay empty."""
-        if not self.supports(src, tgt):
-            raise ValueError(f"{self.name} ({self.model}) does not translate {src}->{tgt}")
-        if not any(t.strip() for t in texts):
-            return [Translation("", "nmt", self.name) for _ in texts]
-        self.load()
-        plans = [self.plan(t) for t in texts]
-        units = nmt_units.distinct_units(plans)
-        done = dict(zip(units, self._generate(units)))
-        return [Translation(text, "nmt", self.name)
-                for text in nmt_units.assemble(plans, done, self.tgt)]
 
     # ------------------------------------------------------------------ tokens
 

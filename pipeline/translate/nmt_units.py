@@ -17,6 +17,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.model import Translation
+from pipeline.translate.gloss_base import base_lang
+
 NO_SPACE_LANGS = {"zh", "ja"}  # target languages whose sentences join without a space
 CUTS = (
     re.compile(r"(?<=[，、；：,;:])"),  # after clause punctuation
@@ -120,3 +123,29 @@ def longest_first(units: Sequence[str], count: Callable[[str], int],
     lengths = [count(u) for u in units]
     order = sorted(range(len(units)), key=lambda i: -lengths[i])
     return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+
+
+class UnitTranslator:
+    """What both NMT backends share: the pair check, empty batches, planning every text into
+    units, translating each distinct unit once, and putting the texts back together.
+
+    Subclasses set `name`, `src`, `tgt`, `model` and implement `load()`, `plan(text)` and
+    `_generate(units)`.
+    """
+
+    tier = "nmt"
+
+    def supports(self, src: str, tgt: str) -> bool:
+        return base_lang(src) == self.src and base_lang(tgt) == self.tgt
+
+    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+        """One Translation per text, same order; blank lines and empty texts stay empty."""
+        if not self.supports(src, tgt):
+            raise ValueError(f"{self.name} ({self.model}) does not translate {src}->{tgt}")
+        if not any(t.strip() for t in texts):
+            return [Translation("", "nmt", self.name) for _ in texts]
+        self.load()
+        plans = [self.plan(t) for t in texts]
+        units = distinct_units(plans)
+        done = dict(zip(units, self._generate(units)))
+        return [Translation(text, "nmt", self.name) for text in assemble(plans, done, self.tgt)]

@@ -9,10 +9,8 @@ the repetition loops small MT models fall into on news text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.model import Translation
 from pipeline.translate import nmt_units
 from pipeline.translate.base import ModelUnavailable
 from pipeline.translate.gloss_base import base_lang
@@ -39,7 +37,7 @@ def _looks_like_path(model: str) -> bool:
     return model.startswith((".", "/", "~")) or model.count("/") > 1
 
 
-class TransformersTranslator:
+class TransformersTranslator(nmt_units.UnitTranslator):
     """One seq2seq model serving one language pair, loaded on first use."""
 
     name = "transformers"
@@ -102,24 +100,6 @@ class TransformersTranslator:
                 getattr(net.config, "max_position_embeddings", 0) or 0,
                 tok.model_max_length if tok.model_max_length < 100_000 else 0)
         self._tok, self._net = tok, net
-
-    # ------------------------------------------------------------------ protocol
-
-    def supports(self, src: str, tgt: str) -> bool:
-        return base_lang(src) == self.src and base_lang(tgt) == self.tgt
-
-    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
-        """One Translation per text, same order; blank lines and empty texts stay empty."""
-        if not self.supports(src, tgt):
-            raise ValueError(f"{self.name} ({self.model}) does not translate {src}->{tgt}")
-        if not any(t.strip() for t in texts):
-            return [Translation("", "nmt", self.name) for _ in texts]
-        self.load()
-        plans = [self.plan(t) for t in texts]
-        units = nmt_units.distinct_units(plans)
-        done = dict(zip(units, self._generate(units)))
-        return [Translation(text, "nmt", self.name)
-                for text in nmt_units.assemble(plans, done, self.tgt)]
 
     # ------------------------------------------------------------------ splitting
 
