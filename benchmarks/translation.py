@@ -155,10 +155,11 @@ def translated_share(paths: list[Path], label: str) -> None:
     start = time.perf_counter()
     result = run(paths, Config())
     read = sum(len(d.text) for d in result.digest.documents)
-    translated = sum(len(t.text) for d in result.digest.documents for s in d.segments
+    # source characters sent to a translator, once per target language
+    translated = sum(len(s.text) for d in result.digest.documents for s in d.segments
                      for t in s.translations.values() if not t.untranslated)
-    titles = sum(len(t.text) for e in result.digest.events for t in e.title.values()
-                 if t.tier != "original" and not t.untranslated)
+    titles = sum(len(src.text) for e in result.digest.events for t in e.title.values()
+                 if t.tier != "original" and not t.untranslated for src in t.sources)
     print(f"lazy: {label}: {len(result.digest.documents)} documents, "
           f"{len(result.digest.events)} events, read {read} characters, translated "
           f"{translated + titles} ({(translated + titles) / read:.1%}) "
