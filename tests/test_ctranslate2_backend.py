@@ -27,7 +27,13 @@ pytest.importorskip("transformers")
 
 from pipeline.translate.ctranslate2_backend import CTranslate2Translator
 from pipeline.translate.transformers_backend import TransformersTranslator
-from tests.tiny_models import build_tiny_marian, seed_zh_texts, tiny_corpus
+from tests.tiny_models import (
+    build_tiny_m2m,
+    build_tiny_marian,
+    long_paragraph,
+    seed_zh_texts,
+    tiny_corpus,
+)
 
 HUB = "Helsinki-NLP/opus-mt-zh-en"
 
@@ -153,11 +159,7 @@ def test_pair_and_protocol(translator):
 
 def test_long_paragraph_comes_back_whole(translator, seed_zh):
     """A >600-token paragraph: every sentence and chunk is decoded, none truncated."""
-    text = ""
-    for n in range(1, 100):  # the seeds repeated, each round numbered so sentences differ
-        text += "".join(f"{n}{s}" if s[-1] in "?？" else s for s in seed_zh)
-        if translator.count(text) > 600:
-            break
+    text = long_paragraph(seed_zh, translator.count, 601)
     assert translator.count(text) > 600
     plan = translator.plan(text)
     units = [u for line in plan for u in line]
@@ -273,34 +275,14 @@ def test_m2m100_converts_with_language_tokens_and_matches_transformers(tmp_path,
     """M2M-100: the converted vocabulary keeps `__en__` at its id (CTranslate2 4.x alone
     writes `madeupwordN` there with transformers 5), and float32 greedy decoding with the
     forced target token is token-identical to transformers."""
-    import io
-
-    import sentencepiece as spm
     import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers import M2M100ForConditionalGeneration
 
     src = tmp_path / "m2m-tiny"
-    src.mkdir()
-    buf = io.BytesIO()
     zh, en = tiny_corpus(seed_zh)
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(zh + en), model_writer=buf, vocab_size=2000, bos_id=0, pad_id=1,
-        eos_id=2, unk_id=3, character_coverage=1.0, hard_vocab_limit=False, minloglevel=2)
-    (src / "sentencepiece.bpe.model").write_bytes(buf.getvalue())
-    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
-    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
-    (src / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
-    tok = M2M100Tokenizer(vocab_file=str(src / "vocab.json"),
-                          spm_file=str(src / "sentencepiece.bpe.model"), language_codes="m2m100")
-    config = M2M100Config(
-        vocab_size=max(tok.lang_token_to_id.values()) + 1, d_model=48, encoder_layers=1,
-        decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
-        encoder_ffn_dim=96, decoder_ffn_dim=96, max_position_embeddings=256, pad_token_id=1,
-        bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, init_std=1.0)
-    torch.manual_seed(0)
-    net = M2M100ForConditionalGeneration(config).eval()
-    net.save_pretrained(src)
-    tok.save_pretrained(src)
+    tok = build_tiny_m2m(src, zh + en, vocab_size=2000)
+    net = M2M100ForConditionalGeneration.from_pretrained(src).eval()
+    config = net.config
 
     out = convert_model(src, tmp_path / "m2m-tiny-ct2", quantization="float32")
     words = json.loads((out / "shared_vocabulary.json").read_text("utf-8"))

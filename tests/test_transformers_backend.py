@@ -16,7 +16,7 @@ from pipeline.translate.base import ModelUnavailable
 from pipeline.translate.manifest import available_models, load_manifest
 from pipeline.translate.transformers_backend import TransformersTranslator
 from tests.conftest import EVALDATA
-from tests.tiny_models import seed_lines, seed_zh_texts
+from tests.tiny_models import long_paragraph, seed_lines, seed_zh_texts
 
 pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")
@@ -104,11 +104,7 @@ def test_pair_and_protocol(translator):
 
 def test_long_paragraph_comes_back_whole(translator, seed_zh):
     """A ~600-token paragraph: every sentence and every chunk reaches generate()."""
-    text = ""
-    for n in range(1, 100):  # the seeds repeated, each round numbered so sentences differ
-        text += "".join(f"{n}{s}" if s[-1] in "?？" else s for s in seed_zh)
-        if translator.count(text) >= 600:
-            break
+    text = long_paragraph(seed_zh, translator.count, 600)
     plan = translator.plan(text)
     units = [u for line in plan for u in line]
     assert len(plan) == 1 and len(units) > 10

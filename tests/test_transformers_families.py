@@ -9,7 +9,6 @@ Recipe: shared/notes/ml-on-this-machine.md ("Tiny Marian", M2M-100/NLLB remarks)
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
@@ -17,6 +16,7 @@ import pytest
 
 from pipeline.translate.transformers_backend import TransformersTranslator
 from tests.conftest import EVALDATA, SEEDS
+from tests.tiny_models import build_tiny_m2m, save_tiny_m2m_weights
 
 pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")
@@ -46,49 +46,12 @@ def _corpus() -> list[str]:
     return lines
 
 
-def _config(vocab_size: int):
-    """A 1-layer M2M-100 (NLLB is the same architecture). init_std=1.0: with smaller inits
-    different inputs often decode to the same token loop, which would hide order bugs."""
-    from transformers import M2M100Config
-
-    return M2M100Config(
-        vocab_size=vocab_size, d_model=48, encoder_layers=1, decoder_layers=1,
-        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=96,
-        decoder_ffn_dim=96, max_position_embeddings=256, pad_token_id=1, bos_token_id=0,
-        eos_token_id=2, decoder_start_token_id=2, scale_embedding=True, init_std=1.0)
-
-
-def _save_model(config, out) -> None:
-    import torch
-    from transformers import M2M100ForConditionalGeneration
-
-    torch.manual_seed(0)
-    M2M100ForConditionalGeneration(config).save_pretrained(out)
-
-
 @pytest.fixture(scope="module")
 def m2m_dir(tmp_path_factory):
     """A tiny random M2M-100 with the fairseq layout: spm ids bos=0 pad=1 eos=2 unk=3."""
-    import sentencepiece as spm
-    from transformers import M2M100Tokenizer
-
     out = tmp_path_factory.mktemp("m2m100-tiny")
-    buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(_corpus()), model_writer=buf, vocab_size=3000,
-        bos_id=0, pad_id=1, eos_id=2, unk_id=3, character_coverage=1.0,
-        hard_vocab_limit=False, minloglevel=2)
-    (out / "sentencepiece.bpe.model").write_bytes(buf.getvalue())
-    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
-    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
-    # "wmt21" has no Korean: the full m2m100 code list has all four of ours
-    tok = M2M100Tokenizer(vocab_file=str(out / "vocab.json"),
-                          spm_file=str(out / "sentencepiece.bpe.model"), language_codes="m2m100")
+    tok = build_tiny_m2m(out, _corpus())
     assert {f"__{c}__" for c in LANGS} <= set(tok.lang_token_to_id)
-    # language ids follow the spm vocabulary: size the model by them, not by len(tok)
-    _save_model(_config(max(tok.lang_token_to_id.values()) + 1), out)
-    tok.save_pretrained(out)
     return out
 
 
@@ -114,7 +77,7 @@ def nllb_dir(tmp_path_factory):
     ids = tok.convert_tokens_to_ids(list(NLLB_CODES.values()))
     assert min(ids) >= len(model["vocab"]) and len(set(ids)) == 4  # real tokens, not <unk>
     out = tmp_path_factory.mktemp("nllb-tiny")
-    _save_model(_config(len(tok)), out)
+    save_tiny_m2m_weights(out, len(tok))
     tok.save_pretrained(out)
     return out
 
