@@ -73,12 +73,13 @@ def test_deterministic_across_instances(glosser: JMdictGlossTranslator) -> None:
 
 def test_no_becomes_of_with_english_order(glosser: JMdictGlossTranslator) -> None:
     text = glosser.gloss(seed_sentence("希少金属輸出制限"))
-    assert "the scarce metal export restriction of China" in text  # 中国の… → "… of China"
+    assert "China's scarce metal export restriction" in text  # a name owns: 中国の… → "China's …"
     text = glosser.gloss(seed_sentence("確保するための"))
     assert "the supply of the important mineral" in text
     # A title before a name is apposition, not "of": 財務相の片山 → "Minister of Finance Katayama"
     assert "Minister of Defense Koizumi" in glosser.gloss(seed_sentence("小泉進次郎"))
     assert glosser.gloss("彼の本") == "His book"  # pronouns become possessives
+    assert glosser.gloss("東京の人口") == "Tokyo's population"
 
 
 def test_particles_become_prepositions_before_the_noun(
@@ -113,8 +114,51 @@ def test_english_verb_forms() -> None:
 
 
 def test_unknown_katakana_is_romanised() -> None:
-    assert romanize("カムリ") == "kamuri"
-    assert romanize("ブリュッセル") == "buryusseru"
+    # The vowel katakana adds after a lone consonant is dropped (Camry, Danius, Nugroho) …
+    assert romanize("カムリ") == "kamri"
+    assert romanize("ダニウス") == "danius"
+    assert romanize("ヌグロホ") == "nugroho"
+    # … but not before a vowel or ン (Croydon), nor twice in a row.
+    assert romanize("クロイドン") == "kroidon"
+    assert romanize("ブリュッセル") == "bryusser"
+
+
+def test_foreign_names_and_titles(glosser: JMdictGlossTranslator) -> None:
+    # ・ joins the parts of one name; a title after the name moves before it.
+    text = glosser.gloss("ゾラン・ザエフ首相を含む国民投票の支持者")
+    assert text.startswith("Including Prime Minister Zoran Zaef ")
+    # A name neither JMnedict nor JMdict has is romanised, never left in kana.
+    assert glosser.gloss("ドナルド・トランプ米大統領は声明を発表した。").startswith(
+        "US President Donald Trump announced")
+    assert glosser.gloss("サラ・ダニウス氏は月曜日に語った。") == "Sarah Danius said on Monday."
+
+
+def test_pronoun_plurals_and_modals(glosser: JMdictGlossTranslator) -> None:
+    assert glosser.gloss("彼らの役割は大きい。").startswith("Their part")  # 彼+ら, not "his"
+    assert glosser.gloss("彼らは言う").startswith("They said")  # reporting verbs: past
+    assert "could not" in glosser.gloss("私たちはできなかった")  # not "did not can"
+    assert glosser.gloss("参加できる") == "Can participate"
+
+
+def test_clause_linking_takes_the_final_tense(glosser: JMdictGlossTranslator) -> None:
+    # Japanese marks tense once, on the last verb; the て/連用形 clause before it is past too.
+    assert glosser.gloss("彼は警察に逮捕されて、起訴された。") == (
+        "He was arrested to the police, and was indicted.")
+    assert glosser.gloss("彼は会議に参加し、発言した。").startswith("He participated ")
+
+
+def test_existence_copula_hearsay_and_future(glosser: JMdictGlossTranslator) -> None:
+    assert glosser.gloss("公園に犬がいた。") == "In the park there was a dog."
+    assert glosser.gloss("これは大きな問題である。") == "This is big problem."
+    assert glosser.gloss("党全体が不満であるという。").endswith(" said.")  # 文末の「という」
+    assert glosser.gloss("来年、店舗が拡大される。") == "Next year, the shop will be expanded."
+
+
+def test_common_senses(glosser: JMdictGlossTranslator) -> None:
+    # 日 is "day" unless it abbreviates Japan; 可能性 "possibility", not "potentiality".
+    assert glosser.gloss("その日は雨だった。") == "The day was rain."
+    assert glosser.gloss("可能性がある") == "There is a possibility"
+    assert glosser.gloss("美容店") == "Beauty store"  # JMdict's suffix gloss "-store"
 
 
 def test_clean_gloss() -> None:

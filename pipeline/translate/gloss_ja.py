@@ -28,6 +28,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from pipeline.translate.english_verbs import gerund, participle, past
 from pipeline.translate.gloss_zh import PUNCT, CjkToEnglishGloss, join_gloss
 from pipeline.translate.numbers import find_cjk_numbers
 
@@ -77,12 +78,25 @@ _POSSESSIVE = {"彼": "his", "彼女": "her", "私": "my", "我々": "our", "私
                "他": "other", "ほか": "other", "多く": "many", "一部": "some", "全て": "all",
                "すべて": "all", "多数": "many", "これら": "these", "それら": "those",
                "各国": "each country's", "両国": "both countries'"}
+_PLURAL_PRONOUNS = {"彼": "they", "彼女": "they", "私": "we", "僕": "we", "あなた": "you",
+                    "君": "you", "我": "we"}
+_POSS_PRONOUN = {"they": "their", "we": "our", "you": "your"}
+_REPORTING = {"say"}
+_STATIVE = {"be", "have", "know", "think", "say", "mean", "want", "need", "like", "believe",
+            "seem", "exist", "differ", "understand", "feel", "include", "remain", "hope",
+            "expect", "worry", "live", "belong", "depend", "can", "see", "hear"}
 # Verbs before which と quotes rather than joins (と述べた "said", と考える "think").
 _QUOTE_VERBS = {"述べる", "言う", "いう", "語る", "話す", "思う", "考える", "する", "為る",
                 "見る", "みる", "見られる", "みられる", "書く", "報じる", "伝える", "発表",
                 "指摘", "強調", "説明", "主張", "明らか", "答える", "回答", "判断", "予想",
                 "期待", "批判", "表明", "記す", "呼ぶ", "なる", "成る", "言える", "感じる",
                 "信じる", "願う", "述べ", "訴える", "求める", "結論", "発言"}
+# Nouns that follow a person's name in Japanese and precede it in English.
+_TITLES = {"首相", "大統領", "副大統領", "議長", "牧師", "神父", "教授", "博士", "社長",
+           "会長", "監督", "長官", "知事", "市長", "議員", "上院議員", "下院議員", "大臣",
+           "外相", "国務長官", "委員長", "総裁", "主席", "国王", "女王", "王子", "大使",
+           "将軍", "判事", "外務大臣", "司令官", "首長", "容疑者", "被告", "医師",
+           "氏", "夫人", "代表", "書記長", "総書記", "皇太子", "法王", "教皇", "師"}
 _TIME_SUFFIX = {"年": "in", "月": "in", "日": "on", "時": "at", "曜日": "on", "曜": "on"}
 _MAX_WORDS = 4
 _LATIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.\-'&/+]*[A-Za-z0-9])?")
@@ -104,7 +118,7 @@ def clean_gloss(gloss: str) -> str:
         g = re.sub(r"\([^()]*\)", " ", g)
     g = re.sub(r"\s+", " ", g).strip(" ,;:.")
     words = [w for w in g.removeprefix("to ").split() if w not in ("sb", "sth", "one's")]
-    return " ".join(words)
+    return " ".join(words).lstrip("-")  # suffix glosses: 店 "-store" → "store"
 
 
 def _hira(kata: str) -> str:
@@ -124,55 +138,6 @@ def _pick_gloss(senses: Sequence[Any]) -> str | None:
 
 
 # ---------------------------------------------------------------------- English verb forms
-def _irregular() -> dict[str, list[str]]:
-    return load_tables()["irregular"]
-
-
-def _double_final(word: str) -> bool:
-    """stop → stopp-ed, plan → plann-ed: one short vowel before one final consonant."""
-    return bool(re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", word))
-
-
-def past(verb: str) -> str:
-    """'announce' → 'announced', 'hold talks' → 'held talks' (the first word inflects)."""
-    head, _, rest = verb.partition(" ")
-    if head in _irregular():
-        head = _irregular()[head][0]
-    elif head.endswith("e"):
-        head += "d"
-    elif re.search(r"[^aeiou]y$", head):
-        head = head[:-1] + "ied"
-    elif _double_final(head):
-        head += head[-1] + "ed"
-    else:
-        head += "ed"
-    return f"{head} {rest}".strip()
-
-
-def participle(verb: str) -> str:
-    """'take' → 'taken', 'arrest' → 'arrested'."""
-    head, _, rest = verb.partition(" ")
-    if head in _irregular():
-        return f"{_irregular()[head][1]} {rest}".strip()
-    return past(verb)
-
-
-def gerund(verb: str) -> str:
-    """'make' → 'making', 'run' → 'running', 'die' → 'dying'."""
-    head, _, rest = verb.partition(" ")
-    if head == "be":
-        head = "being"
-    elif head.endswith("ie"):
-        head = head[:-2] + "ying"
-    elif head.endswith("e") and not head.endswith(("ee", "ye", "oe")) and len(head) > 2:
-        head = head[:-1] + "ing"
-    elif _double_final(head):
-        head += head[-1] + "ing"
-    else:
-        head += "ing"
-    return f"{head} {rest}".strip()
-
-
 @dataclass(eq=False)
 class _Verb:
     """A verb in the output whose English form waits for its auxiliaries (た, ない, れる …)."""
@@ -183,10 +148,16 @@ class _Verb:
     passive: bool = False
     prog: bool = False
     want: bool = False
+    can: bool = False  # 入手できる "can acquire"
+    future: bool = False  # 文末の非過去: 拡大される "will be expanded"
 
     def words(self) -> list[str]:
         be = "was" if self.past else "is"
         no = ["not"] if self.neg else []
+        if self.future and not (self.neg or self.prog or self.want or self.can):
+            if self.passive:
+                return ["will be", participle(self.base)]
+            return ["will", self.base]
         if self.passive:
             return [be, *no, participle(self.base)]
         if self.prog:
@@ -197,8 +168,13 @@ class _Verb:
         if self.base == "be" or self.base.startswith("be "):
             rest = self.base[3:]
             return [be, *no, *([rest] if rest else [])]
+        if self.base == "can" or self.can:  # できなかった "could not", not "did not can"
+            modal = ("could" if self.past else "can") + (" not" if self.neg else "")
+            return [modal, *([self.base] if self.base != "can" else [])]
         if self.neg:
             return ["did not" if self.past else "not", self.base]
+        if self.base in _REPORTING:  # と語る: news reports speech in the past ("said")
+            return [past(self.base)]
         return [past(self.base) if self.past else self.base]
 
 
@@ -236,6 +212,58 @@ def _nounish(t: _Tok) -> bool:
     return p0 == "形容詞" and t.pos[5].startswith("連体形") and t.pos[1] != "非自立可能"
 
 
+def _dotted(ms: list[_Tok], i: int) -> bool:
+    """A katakana word joined to another by ・ is part of a foreign name (ボブ・ディラン)."""
+    near = [ms[k] for k in (i - 1, i + 1) if 0 <= k < len(ms)]
+    return bool(_KATAKANA.fullmatch(ms[i].surface) and ms[i].surface != "・"
+                and any(m.surface == "・" for m in near))
+
+
+def _clause_te(t: _Tok, nxt: _Tok | None, after: _Tok | None) -> bool:
+    """て/で joining two clauses (逮捕されて、起訴された) reads "and"; before an auxiliary
+    verb (している, してしまう) or inside a set phrase it stays silent."""
+    if t.pos[1] != "接続助詞" or t.surface not in ("て", "で") or nxt is None:
+        return False
+    if nxt.surface == "、":
+        nxt = after
+    return nxt is not None and nxt.pos[1] != "非自立可能" and nxt.pos[0] not in (
+        "助詞", "助動詞", "補助記号") and nxt.lemma not in _AUX_VERBS
+
+
+def _ends_past(ms: list[_Tok], i: int) -> bool:
+    """Does the sentence after position i end in a past-tense predicate (…た。)? Japanese
+    marks tense once, on the last verb; English marks every verb of the sentence."""
+    j = i + 1
+    while j < len(ms) and ms[j].surface not in ("。", "！", "？", "「", "」"):
+        j += 1
+    tail = [m for m in ms[i + 1:j] if m.pos[0] in ("助動詞", "動詞", "助詞")][-3:]
+    return any(m.lemma == "た" and m.pos[0] == "助動詞" for m in tail)
+
+
+_EXIST = {"ある", "有る", "いる", "居る", "住む", "位置", "存在", "滞在", "残る", "おる"}
+
+
+def _existence_follows(ms: Sequence[_Tok]) -> bool:
+    """Is the next verb one of being somewhere (ある, いる, 住む)? Then に means "in"."""
+    for m in ms:
+        if m.pos[0] == "動詞" or (m.pos[0] == "名詞" and "サ変" in m.pos[2]
+                                 and m.lemma in _EXIST):
+            return m.lemma in _EXIST
+        if m.surface in ("、", "。"):
+            return False
+    return False
+
+
+def _cap(word: str | _Verb) -> Any:
+    return word[:1].upper() + word[1:] if isinstance(word, str) else word
+
+
+def _is_title(t: _Tok, words: list[str]) -> bool:
+    """A title after a name goes before it in English (首相, 大統領, 博士, 牧師 …)."""
+    return t.lemma in _TITLES or (t.pos[1] == "普通名詞" and words[0][:1].isupper()
+                                  and not _KATAKANA.search(t.surface))
+
+
 class JMdictGlossTranslator(CjkToEnglishGloss):
     """ja → en word gloss (tier "gloss"); one Jamdict and one Sudachi tokenizer per thread."""
 
@@ -246,6 +274,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         tables = load_tables()
         self._overrides = {**tables["words"], **JA_OVERRIDES, **(overrides or {})}
         self._suru: dict[str, str] = tables["suru"]
+        self._pos_words: dict[str, str] = tables["pos_words"]
         self._local = threading.local()
         self._words: dict[tuple[str, str], str | None] = {}
         self._names: dict[tuple[str, str, str], str | None] = {}
@@ -320,6 +349,8 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         verb: _Verb | None = None  # the verb that auxiliaries attach to
         last_content = 0  # where the last content word's gloss starts, for "not" placement
         args: int | None = None  # where the verb's first object/adjunct starts (SOV → SVO)
+        name_at: int | None = None  # where a person's name starts in the open noun phrase
+        ga_at: int | None = None  # where the last subject marked by が starts
 
         def place_verb(v: _Verb) -> None:
             """Emit a verb; it jumps before the objects and adjuncts of its clause."""
@@ -330,7 +361,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
             args = None
 
         def close_np() -> None:
-            nonlocal np_start, np_first, np_last, closed
+            nonlocal np_start, np_first, np_last, closed, name_at
             if np_start is None:
                 return
             start = np_start
@@ -350,6 +381,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                 single = False
             closed = (start, np_first, np_last)
             np_start = np_first = np_last = None
+            name_at = None
 
         def emit(words: list[str | _Verb], tok: _Tok | None = None) -> None:
             """Append non-noun output: ends the noun phrase first."""
@@ -360,15 +392,15 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                 last_content = len(out)
             out.extend(words)
 
-        def definite(np: tuple[int, _Tok | None, _Tok | None]) -> None:
+        def definite(np: tuple[int, _Tok | None, _Tok | None], article: str = "the") -> None:
             """A common-noun subject or object takes 'the' (政府は → 'the government')."""
             first, head = np[1], out[np[0]] if np[0] < len(out) else None
             if (first is not None and first.pos[1] == "普通名詞" and first.pos[2] != "副詞可能"
                     and isinstance(head, str) and head[:1].islower() and head.isascii()
                     and head.split()[0] not in _DETERMINERS):
-                out.insert(np[0], "the")
+                out.insert(np[0], article)
 
-        def preposition(word: str) -> None:
+        def preposition(word: str | _Verb) -> None:
             """Put `word` before the noun phrase that just ended, or here if none did."""
             nonlocal closed
             close_np()
@@ -389,6 +421,10 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                            in _PHRASES), 0)
             if phrase:
                 word = _PHRASES["".join(m.surface for m in ms[i:i + phrase])]
+                end = ms[i + phrase] if i + phrase < len(ms) else None
+                if word == "" and ms[i].surface == "と" and end is not None and (
+                        end.surface in ("。", "」")):
+                    word = "said"  # 文末の「…という。」: hearsay, "(he) said"
                 if word in ("can", "could", "cannot", "may", "must") and verb is not None:
                     emit([])
                     at = next(k for k, w in enumerate(out) if w is verb)
@@ -406,21 +442,33 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
             if t.english is not None or (p0 in ("名詞", "代名詞", "接頭辞") or (
                     p0 == "接尾辞" and t.pos[1] == "名詞的")):
                 if (t.pos[1] == "普通名詞" and "サ変" in t.pos[2] and nxt is not None
-                        and nxt.lemma in ("する", "為る") and nxt.pos[0] == "動詞"):
+                        and nxt.lemma in ("する", "為る", "できる", "出来る")
+                        and nxt.pos[0] == "動詞"):
                     v = self._suru_verb(t)
                     if v is not None:
-                        verb = _Verb(v)
+                        verb = _Verb(v, can=nxt.lemma not in ("する", "為る"))
                         place_verb(verb)
                         i += 2
                         continue
-                words = self._noun(ms, i)
-                i = words[1]
+                words, i = self._noun(ms, i)
                 if np_start is None:
-                    np_start, np_first = len(out), t
+                    np_start, np_first, name_at = len(out), t, None
                     closed = None
                 np_last = ms[i - 1]
                 last_content = len(out)
-                out.extend(words[0])
+                foreign = bool(_KATAKANA.fullmatch(t.surface)) and self._word(t) is None
+                dotted = foreign and _dotted(ms, i - 1)
+                if dotted:
+                    words = [_cap(w) for w in words]  # レセップ・タイップ
+                if name_at is not None and words and _is_title(t, words):
+                    out[name_at:] = [*words, *map(_cap, out[name_at:])]  # ザエフ首相
+                    name_at += len(words)
+                else:
+                    if t.pos[2] == "人名" or foreign:
+                        name_at = len(out) if name_at is None else name_at
+                    else:
+                        name_at = None
+                    out.extend(words)
                 verb = None
                 continue
             if p0 in ("形状詞", "連体詞") or (p0 == "形容詞" and _nounish(t)):
@@ -451,8 +499,15 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                         del out[np_start:]
                         poss = (len(a) == 1 and np_first is not None
                                 and np_first.lemma in _POSSESSIVE)
-                        if poss:
+                        if len(a) == 1 and a[0] in _POSS_PRONOUN:
+                            a, poss = [_POSS_PRONOUN[a[0]]], True  # type: ignore[index]
+                        elif poss:
                             a = [_POSSESSIVE[np_first.lemma]]  # type: ignore[union-attr]
+                        elif (np_first is not None and np_first.pos[1] == "固有名詞" and a
+                              and a[-1][:1].isupper() and a[-1].isascii()):
+                            # セインズベリーの計画 → "Sainsbury's plan": a name owns
+                            a = [*a[:-1], a[-1] + ("'" if a[-1].endswith("s") else "'s")]
+                            poss = True
                         of_stack.append((a, "poss" if poss else "of"))
                         np_start, np_first = len(out), None
                         i += 1
@@ -479,7 +534,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                         preposition("with")
                 elif t.pos[1] == "格助詞" and s in _PREPOSITIONS:
                     word = self._case(s, closed_np=np_start, last=np_last, prev=prev,
-                                      nxt=nxt)
+                                      nxt=nxt, nxt_all=ms[i + 1:i + 8])
                     close_np()
                     if closed is not None and args is None and word not in ("than",):
                         args = closed[0]
@@ -489,8 +544,18 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                         closed = None
                 elif s in _PARTICLES:
                     emit([_PARTICLES[s]], t)
+                elif _clause_te(t, nxt, ms[i + 2] if i + 2 < len(ms) else None):
+                    if verb is not None and _ends_past(ms, i):
+                        verb.past = True  # 行って、話した: "went, and talked"
+                    comma = nxt is not None and nxt.surface == "、"
+                    emit([",", "and"] if comma else ["and"], t)
+                    if comma:
+                        args, verb = None, None
+                        i += 2
+                        continue
                 elif s in ("を", "は", "が", "も"):
                     close_np()
+                    ga_at = closed[0] if closed is not None and s in ("が", "も") else None
                     if closed is not None:
                         definite(closed)
                         if s == "を" and args is None:
@@ -505,7 +570,22 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             # -- punctuation
+            if t.surface == "・" and np_start is not None and nxt is not None and (
+                    _nounish(nxt)):
+                i += 1  # ボブ・ディラン: one name, the noun phrase stays open
+                continue
             if p0 in ("補助記号", "記号", "空白"):
+                if t.surface == "、" and verb is not None and prev is not None and (
+                        prev.pos[5].startswith("連用形")) and prev.pos[0] in ("動詞", "助動詞"):
+                    verb.past = verb.past or _ends_past(ms, i)
+                    emit([",", "and"], t)  # 参加し、発言した: "participated, and said"
+                    args, verb = None, None
+                    i += 1
+                    continue
+                if t.surface == "。" and verb is not None and not verb.past and (
+                        verb.base not in _STATIVE and prev is not None and prev.pos[0] in (
+                            "動詞", "助動詞")):
+                    verb.future = True  # news: a plain sentence-final verb is a plan
                 mark = PUNCT.get(t.surface, t.surface) if t.surface.strip() else ""
                 emit([mark] if mark else [], t)
                 if t.surface in ("。", "！", "？", "、"):
@@ -538,7 +618,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                                                             "接尾辞")):
                     if t.surface != "で" or (nxt is not None and nxt.lemma in ("ある", "は")):
                         verb = _Verb("be")
-                        emit([verb], t)
+                        preposition(verb)  # 問題である: "is a problem", the copula first
                 elif lemma == "たい":
                     emit(["want to"], t)
                 i += 1
@@ -571,7 +651,13 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                     continue
                 word = self._content(t)
                 verb = _Verb(word[0]) if len(word) == 1 and word[0] else None
-                if verb is not None:
+                if verb is not None and word == ["be"] and ga_at is not None and (
+                        ga_at < len(out) and prev is not None and prev.surface in ("が", "も")):
+                    emit([])
+                    if out[ga_at] == "the":
+                        out[ga_at] = "a"
+                    out[ga_at:ga_at] = ["there", verb]  # 問題がある: "there is a problem"
+                elif verb is not None:
                     place_verb(verb)
                 else:
                     emit(word, t)
@@ -589,10 +675,10 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                 words += w.words()
             else:
                 words.append(w)
-        return _glue_prefixes(_articles(words, verbs))
+        return _glue_prefixes(_articles(_agree(words), verbs))
 
     def _case(self, s: str, closed_np: int | None, last: _Tok | None, prev: _Tok | None,
-              nxt: _Tok | None) -> str:
+              nxt: _Tok | None, nxt_all: Sequence[_Tok] = ()) -> str:
         """English preposition for a case particle after a noun phrase ('' drops it)."""
         if prev is None or prev.pos[0] in ("補助記号",):
             return _PREPOSITIONS[s] if s != "に" else ""
@@ -612,6 +698,8 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                 return "in"
         if s in ("に", "で") and closed_np is None:
             return ""
+        if s == "に" and _existence_follows(nxt_all):
+            return "in"  # 公園に犬がいる: "in the park"
         return _PREPOSITIONS[s]
 
     def _noun(self, ms: list[_Tok], i: int) -> tuple[list[str], int]:
@@ -619,6 +707,9 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         t = ms[i]
         if t.english is not None:
             return [t.english], i + 1
+        plural = ms[i + 1].lemma if i + 1 < len(ms) else ""
+        if t.lemma in _PLURAL_PRONOUNS and plural in ("ら", "たち", "達", "等"):
+            return [_PLURAL_PRONOUNS[t.lemma]], i + 2  # 彼ら "they", 私たち "we"
         if t.pos[2] == "人名":
             j = i
             while j < len(ms) and ms[j].m is not None and ms[j].pos[2] == "人名":
@@ -660,6 +751,9 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
     def _word(self, m: _Tok) -> str | None:
         """Gloss for a morpheme's lemma, or None when JMdict lacks it."""
         lemma, norm = m.lemma, m.norm
+        for key in (f"{lemma}:{m.pos[1]}", f"{lemma}:{m.pos[0]}"):  # そう:副詞 "so"
+            if key in self._pos_words:
+                return self._pos_words[key]
         for key in dict.fromkeys((m.surface, lemma, norm)):
             if key in self._overrides:
                 return self._overrides[key]
@@ -709,8 +803,28 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         for m in ms:
             kind = {"姓": "surname", "名": "given"}.get(m.pos[3], "person")
             parts.append(self._name(m.surface, _hira(m.reading), kind)
-                         or self._word(m) or m.surface)
+                         or self._word(m) or self._unknown_name(m))
         return " ".join(parts)
+
+    def _unknown_name(self, m: _Tok) -> str:
+        """A name neither dictionary has (ドナルド・トランプ, トランプ大統領): its short-unit
+        pieces, titles first and katakana romanised, never kana left in the English."""
+        pieces = [_wrap(p) for p in m.m.split(_mode_a())] if m.m is not None else []
+        pieces = pieces or [m]
+        names: list[str] = []
+        titles: list[str] = []
+        for p in pieces:
+            if p.surface == "・":
+                continue
+            if _KATAKANA.fullmatch(p.surface):
+                found = (self._name(p.surface, _hira(p.reading), "person") or self._word(p)
+                         or romanize(p.surface).capitalize())
+                names.append(found)
+            elif len(pieces) > 1:
+                titles += self._content(p)
+            else:
+                names.append(p.surface)
+        return " ".join([*titles, *names])
 
     def _name(self, query: str, reading: str, kind: str) -> str | None:
         """Romanised name from JMnedict, preferring the entry read the way Sudachi reads it."""
@@ -783,7 +897,28 @@ def romanize(kana: str) -> str:
             syl = ("t" if syl.startswith("ch") else syl[0]) + syl
             double = False
         out.append(syl)
-    return "".join(out)
+    return "".join(_drop_epenthetic(out))
+
+
+_EPENTHETIC = re.compile(r"(?:[kszfbgpmr]u|[td]o)")
+
+
+def _drop_epenthetic(syls: list[str]) -> list[str]:
+    """Katakana adds a vowel after a lone consonant (ダニウス = Danius, ヌグロホ = Nugroho):
+    drop u/o after k s z f b g p m r / t d at the end or before another consonant."""
+    out = list(syls)
+    dropped = False
+    for k, syl in enumerate(syls):
+        nxt = syls[k + 1] if k + 1 < len(syls) else ""
+        before_consonant = nxt[:1] not in ("", "a", "i", "u", "e", "o", "y") and nxt != "n"
+        first_ok = k > 0 or nxt[:1] == "r" or (syl == "su" and nxt[:1] in "tkpmnw")
+        drop = (len(syls) > 2 and first_ok and not dropped and _EPENTHETIC.search(syl)
+                is not None and len(syl) <= 3 and syl[-2] not in "aeiou"
+                and (not nxt or before_consonant))
+        if drop:
+            out[k] = syl[:-1]
+        dropped = drop
+    return out
 
 
 _PREP_WORDS = {"of", "in", "to", "from", "on", "at", "with", "for", "by", "about", "than",
@@ -805,6 +940,22 @@ def _articles(words: list[str], verbs: set[int]) -> list[str]:
         if (w in _PREP_WORDS and k + 1 not in verbs and nxt[:1].islower() and nxt.isascii()
                 and nxt.split()[0] not in _DETERMINERS and not nxt.endswith("-")):
             out.append("the")
+    return out
+
+
+_PLURAL_SUBJECT = {"they", "we", "you", "They", "We", "You", "people", "both"}
+
+
+def _agree(words: list[str]) -> list[str]:
+    """'they is' → 'they are', 'we was' → 'we were', 'I is' → 'I am': the verb form
+    follows a pronoun subject right before it."""
+    out = list(words)
+    for k in range(1, len(out)):
+        w, before = out[k], out[k - 1]
+        if w in ("is", "was") and before in _PLURAL_SUBJECT:
+            out[k] = "are" if w == "is" else "were"
+        elif w == "is" and before == "I":
+            out[k] = "am"
     return out
 
 

@@ -10,13 +10,13 @@ and a prefix index of CEDICT headwords. Word order stays Korean; particles and e
 
 from __future__ import annotations
 
-import re
 import threading
 import tomllib
 from functools import lru_cache
 from importlib import resources
 
 from pipeline.cache import cached
+from pipeline.translate.english_verbs import past
 from pipeline.translate.gloss_zh import (
     PUNCT,
     SKIP_SENSE,
@@ -183,42 +183,18 @@ _KIWI = None
 
 
 # --- English verb morphology: Korean marks the past with 았/었/였 (EP), English on the verb.
-_IRREGULAR_PAST = dict(re.findall(r"(\w+):(\w+)", """
-arise:arose be:was bear:bore beat:beat become:became begin:began bite:bit blow:blew
-break:broke bring:brought build:built burn:burned buy:bought catch:caught choose:chose
-come:came cost:cost cut:cut deal:dealt die:died do:did draw:drew drink:drank drive:drove
-eat:ate fall:fell feed:fed feel:felt fight:fought find:found flee:fled fly:flew forget:forgot
-freeze:froze get:got give:gave go:went grow:grew hang:hung have:had hear:heard hide:hid
-hit:hit hold:held hurt:hurt keep:kept know:knew lay:laid lead:led leave:left lend:lent
-let:let lie:lay lose:lost make:made mean:meant meet:met overcome:overcame pay:paid put:put
-quit:quit read:read ride:rode ring:rang rise:rose run:ran say:said see:saw seek:sought
-sell:sold send:sent set:set shake:shook shoot:shot show:showed shut:shut sing:sang sink:sank
-sit:sat sleep:slept speak:spoke spend:spent split:split spread:spread stand:stood steal:stole
-stick:stuck strike:struck swim:swam take:took teach:taught tear:tore tell:told think:thought
-throw:threw undergo:underwent understand:understood upset:upset wake:woke wear:wore win:won
-withdraw:withdrew write:wrote stop:stopped plan:planned ban:banned admit:admitted
-commit:committed drop:dropped occur:occurred refer:referred prefer:preferred permit:permitted
-submit:submitted ship:shipped step:stepped shop:shopped"""))
 _NOT_VERBS = {"for", "about", "through", "on", "not", "same", "right", "can", "with", "by",
               "according", "against", "in", "to", "from", "like", "as", "and", "or", "very"}
 
 
 def english_past(gloss: str) -> str:
     """'say' → 'said', 'come out' → 'came out', 'not know' → 'did not know'."""
-    head, _, rest = gloss.partition(" ")
+    head = gloss.partition(" ")[0]
     if not head or not head.isalpha() or not head.islower() or head in _NOT_VERBS:
         return gloss
     if head == "be":
         return gloss
-    if head in _IRREGULAR_PAST:
-        past = _IRREGULAR_PAST[head]
-    elif head.endswith("e"):
-        past = head + "d"
-    elif head.endswith("y") and len(head) > 2 and head[-2] not in "aeiou":
-        past = head[:-1] + "ied"
-    else:
-        past = head + "ed"
-    return f"{past} {rest}".strip()
+    return past(gloss)
 
 
 # --- Loanwords (외래어) left in hangul: spelled back into Latin letters as a last resort.
