@@ -56,7 +56,7 @@ def word_for_word_ja(texts: list[str]) -> list[str]:
     from jamdict import Jamdict
     from sudachipy import Dictionary, SplitMode
 
-    jam, tok = Jamdict(), Dictionary(dict="core").create()
+    jam, tok = Jamdict(), Dictionary(dict="core").tokenizer()
     first: dict[str, str] = {}
     out = []
     for text in texts:
