@@ -65,11 +65,7 @@ def gerund(verb: str) -> str:
     return f"{head} {rest}".strip()
 
 
+@lru_cache(maxsize=1)
 def past_forms() -> frozenset[str]:
     """said, told, held...: forms that are already past and must not be inflected again."""
-    return _past_forms()
-
-
-@lru_cache(maxsize=1)
-def _past_forms() -> frozenset[str]:
     return frozenset(f for forms in irregular().values() for f in forms)

@@ -44,7 +44,11 @@ class DictionaryGloss:
         """One gloss per text, same order; a pair this backend does not serve is an error."""
         if not self.supports(src, tgt):
             raise ValueError(f"{self.name} does not translate {src}->{tgt}")
-        return [Translation(self.gloss(t), "gloss", self.name) for t in texts]
+        return [Translation(g, "gloss", self.name) for g in self.gloss_batch(texts)]
+
+    def gloss_batch(self, texts: Sequence[str]) -> list[str]:
+        """One gloss per text; a subclass may carry what it learns from one text to the next."""
+        return [self.gloss(t) for t in texts]
 
     def gloss(self, text: str) -> str:
         raise NotImplementedError

@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import TypeVar
 
 from pipeline.cache import cached
-from pipeline.model import Translation
 from pipeline.translate.english_verbs import participle, past, past_forms
 from pipeline.translate.gloss_base import DictionaryGloss, Span, splice
 from pipeline.translate.numbers import find_cjk_numbers
@@ -216,13 +215,11 @@ class CedictGlossTranslator(CjkToEnglishGloss):
         self._overrides = {**news_senses(), **ZH_OVERRIDES, **(overrides or {})}
         self._cache: dict[str, list[str]] = {}
 
-    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
-        """As the base class, but names an article spells out once in Latin letters
-        (瑞恩·高斯林 (Ryan Gosling)) are remembered for the later texts of the same call."""
-        if not self.supports(src, tgt):
-            raise ValueError(f"{self.name} does not translate {src}->{tgt}")
+    def gloss_batch(self, texts: Sequence[str]) -> list[str]:
+        """Names an article spells out once in Latin letters (瑞恩·高斯林 (Ryan Gosling)) are
+        remembered for the later texts of the same batch."""
         names: dict[str, str] = {}
-        return [Translation(self.gloss(t, names), "gloss", self.name) for t in texts]
+        return [self.gloss(t, names) for t in texts]
 
     def gloss(self, text: str, names: dict[str, str] | None = None) -> str:
         """As the base class, plus: 一 with a classifier is the article ("一个门铃" → "a
@@ -292,7 +289,7 @@ class CedictGlossTranslator(CjkToEnglishGloss):
                 in_clause_zai = False
                 continue  # 在此背景下 / 在车库里: the "in" already said it
             in_clause_zai = in_clause_zai or word == "在"
-            if len(word) == 2 and word[0] in _ONE and word[1] in _CLASSIFIERS:
+            if _is_one_of(word):
                 out.append("a")  # jieba keeps 一场 / 一档 as one word
                 continue
             if word in _ONE and nxt and (nxt in _CLASSIFIERS or tags.get(nxt, "").startswith("n")):
@@ -424,9 +421,14 @@ def _is_foreign_name(word: str, cedict: dict) -> bool:
     if tag and not tag.startswith(("nr", "ns", "nz")) or not tag and len(word) < 3:
         return False  # 各大: a common word, or two characters jieba's model guessed at
     pieces = split_longest(word, cedict)
-    if any(len(p) > 1 and any(is_proper(e) for e in cedict[p]) for p in pieces):
+    if any(len(p) > 1 and is_dictionary_name(p) for p in pieces):
         return False
     return looks_transliterated(word)
+
+
+def is_dictionary_name(word: str) -> bool:
+    """CC-CEDICT has a name (capitalised pinyin) under this headword."""
+    return any(is_proper(e) for e in load_cedict().get(word, ()))
 
 
 def _merge_names(words: list[str]) -> list[str]:
@@ -479,7 +481,7 @@ def _translit_suffix(han: str) -> str:
     """The end of a run that is a name (总统唐纳德 → 唐纳德, 为约翰 → 约翰): the longest
     dictionary name it ends with, else the characters that spell foreign sounds."""
     for k in range(max(0, len(han) - 5), len(han) - 1):
-        if any(is_proper(e) for e in load_cedict().get(han[k:], ())):
+        if is_dictionary_name(han[k:]):
             return han[k:]
     sounds = inventory()
     k = len(han)
@@ -491,7 +493,7 @@ def _translit_suffix(han: str) -> str:
 def _translit_prefix(han: str) -> str:
     """The start of a run that is a name (肯尼迪效力 → 肯尼迪), as `_translit_suffix`."""
     for k in range(min(len(han), 6), 1, -1):
-        if any(is_proper(e) for e in load_cedict().get(han[:k], ())):
+        if is_dictionary_name(han[:k]):
             return han[:k]
     sounds, k = inventory(), 0
     while k < len(han) and han[k] in sounds:
@@ -522,10 +524,10 @@ def name_spans(text: str, names: dict[str, str], part_name: Callable[[str], str]
             names.update((p, w) for p, w in zip(parts, words, strict=True) if len(p) >= 2)
     for m in _DOTTED_NAME.finditer(text):
         parts = re.split("[·・•‧]", m[0])
+        start = m.start() + len(parts[0])  # the name's first part ends the run before a dot
         parts[0] = _translit_suffix(parts[0]) or parts[0][-3:]
         parts[-1] = _translit_prefix(parts[-1]) or parts[-1][:3]
-        start = m.end() - len("·".join(parts))
-        start = m.start() + len(m[0].split("·")[0]) - len(parts[0]) if "·" in m[0] else start
+        start -= len(parts[0])
         end = start + len("·".join(parts))
         english = " ".join(names.get(p) or part_name(p) for p in parts)
         spans.append((start, end, _dedupe_words(english)))
@@ -582,11 +584,16 @@ def _one_as_article(text: str, span: tuple[int, int, str]) -> tuple[int, int, st
     """一个, 一名, 一场...: the number one with a classifier is the article "a"; the
     classifier goes with it (一场比赛 → "a competition", not "one threshing floor")."""
     a, b, _ = span
-    if text[a:b] == "一" and b < len(text) and text[b] in _CLASSIFIERS:
+    if _is_one_of(text[a:b + 1]):
         return a, b + 1, "a"
-    if text[a:b] == "一" + text[b - 1:b] and text[b - 1] in _CLASSIFIERS:
+    if _is_one_of(text[a:b]):
         return a, b, "a"
     return span
+
+
+def _is_one_of(word: str) -> bool:
+    """一个, 一名, 一架...: the number one with a classifier, used as an indefinite article."""
+    return len(word) == 2 and word[0] in _ONE and word[1] in _CLASSIFIERS
 
 
 def _jieba_tags() -> dict[str, str]:
