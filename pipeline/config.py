@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from pipeline.cluster.calibration import value
 from pipeline.model import SUPPORTED_LANGS
 
 
@@ -28,8 +29,14 @@ class Config:
     embedding_cache: bool = True  # SQLite cache under $NEWSDIGEST_CACHE (or ~/.cache/newsdigest)
     boilerplate_rules: str | None = None  # path to a TOML file replacing the packaged rules
     near_duplicate_jaccard: float = 0.8  # MinHash Jaccard above which documents are duplicates
-    cluster_threshold: float = 0.3  # combined similarity to join an event (ECB+/NTREX-calibrated)
-    date_window_days: int = 7  # documents further apart never share an event
+    partial_containment: float = 0.9  # share of a shorter text inside a longer one: a cut copy
+    # calibrated once (pipeline/data/clustering.toml, `python -m pipeline.eval.calibrate`)
+    translation_cosine: float = field(default_factory=lambda: value("translation", "min_cosine"))
+    embedding_weight: float = field(default_factory=lambda: value("event", "embedding_weight"))
+    cluster_threshold: float = field(default_factory=lambda: value("event", "threshold"))
+    story_threshold: float = field(default_factory=lambda: value("story", "threshold"))
+    date_window_days: int = 7  # an event takes no document dated further from its last one
+    story_window_days: int = 30  # the same for a story (the topic level above events)
     summary_min: int = 3
     summary_max: int = 7
     paraphrase_similarity: float = 0.9  # sentences this close say the same thing
@@ -45,6 +52,12 @@ class Config:
             raise ValueError(f"unsupported --read language {unread[0]!r}; use {SUPPORTED_LANGS}")
         if not 1 <= self.summary_min <= self.summary_max:
             raise ValueError("summary_min must be between 1 and summary_max")
+
+    def cluster_params(self):
+        from pipeline.cluster.stream import ClusterParams
+
+        return ClusterParams(self.embedding_weight, self.cluster_threshold, self.story_threshold,
+                             self.date_window_days, self.story_window_days)
 
     def with_overrides(self, **changes) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -10,7 +10,7 @@ from pipeline.paths import evaldata_dir
 
 # pipeline/ sits at the repository root; the data lives beside the checkout, in ../shared
 # NTREX names its files by locale; every other language is `<lang>.txt`
-_NTREX_FILES = {"zh": "zh-CN.txt"}
+_NTREX_FILES = {"zh": "zh-CN.txt", "zh-TW": "zh-TW.txt"}
 
 
 def ntrex_documents(

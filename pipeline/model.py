@@ -75,9 +75,13 @@ class Document:
     encoding: str | None = None
     segments: list[Segment] = field(default_factory=list)
     duplicate_of: str | None = None
-    duplicate_kind: str | None = None  # exact | near | translation
+    duplicate_kind: str | None = None  # exact | reprint | near | partial | translation
+    event: str | None = None  # the event it belongs to (a duplicate: its original's event)
+    # why it is in no event or how it was clustered: see pipeline.cluster.STATUS_RULES
+    cluster_status: str | None = None
     warnings: list[str] = field(default_factory=list)
     vector: Any = field(default=None, repr=False, compare=False)  # embedding, not serialised
+    terms: Any = field(default=None, repr=False, compare=False)  # clustering terms, not serialised
 
     @property
     def content_segments(self) -> list[tuple[int, Segment]]:
@@ -117,9 +121,15 @@ class SummarySentence:
 
 @dataclass
 class Event:
+    """One event: `documents` were clustered, `copies` are their duplicates folded in."""
+
     id: str
     documents: list[str]
     date: dt.date | None = None
+    story: str | None = None  # events of one story (topic) share it
+    copies: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)  # every outlet, reprints included
+    independent_sources: int = 0  # clustered documents: a reprint or translation is not one
     title: dict[Lang, SummarySentence] = field(default_factory=dict)
     summary: dict[Lang, list[SummarySentence]] = field(default_factory=dict)
 
@@ -132,6 +142,7 @@ class Digest:
     errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     backends: dict[str, str] = field(default_factory=dict)
+    clustering: dict[str, Any] = field(default_factory=dict)  # rules, thresholds, exceptions
 
 
 # --------------------------------------------------------------------------- serialisation
@@ -199,6 +210,8 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         "declared_lang": doc.declared_lang,
         "duplicate_of": doc.duplicate_of,
         "duplicate_kind": doc.duplicate_kind,
+        "event": doc.event,
+        "cluster_status": doc.cluster_status,
         "warnings": list(doc.warnings),
         "segments": [segment_to_dict(s) for s in doc.segments],
     }
@@ -210,7 +223,11 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "date": _date(event.date),
         "title": {lang: s.text for lang, s in event.title.items()},
         "title_detail": {lang: _sentence_dict(s) for lang, s in event.title.items()},
+        "story": event.story,
         "documents": list(event.documents),
+        "copies": list(event.copies),
+        "outlets": list(event.outlets),
+        "independent_sources": event.independent_sources,
         "summary": {lang: [_sentence_dict(s) for s in sents] for lang, sents in event.summary.items()},
     }
 
@@ -223,6 +240,17 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
         "backends": dict(digest.backends),
         "errors": list(digest.errors),
         "notices": list(digest.notices),
+        "clustering": dict(digest.clustering),
         "documents": [document_to_dict(d) for d in digest.documents],
         "events": [event_to_dict(e) for e in digest.events],
     }
+
+
+def publication_order(docs: list[Document]) -> list[Document]:
+    """Dated documents by date, then undated ones; ties by id.
+
+    Every cross-document stage walks documents in this order, so the copy that is kept, the
+    event a document joins and every id derived from them are the same whatever order the
+    files were read in.
+    """
+    return sorted(docs, key=lambda d: (d.date is None, d.date or dt.date.min, d.id))

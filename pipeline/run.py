@@ -1,8 +1,9 @@
 """The pipeline, in order. This file is the one place the stage order lives.
 
 Per document: segment → language → clean (roles) → metadata → fallback title → repeated
-sentences → entities. Across documents: duplicate documents → embeddings → translated copies → events → summaries and titles
-(translating only what readers will see) → render. A document whose stage fails is reported
+sentences → entities. Across documents: copies → document embeddings → translations → events (and stories) → sentence
+embeddings of event members → summaries and titles (translating only what readers will see) →
+render. A document whose stage fails is reported
 and dropped; the run goes on.
 """
 
@@ -15,13 +16,9 @@ from pathlib import Path
 
 from pipeline.cache import cache_dir
 from pipeline.clean import clean_document, load_rules
-from pipeline.cluster import cluster_documents, document_vector
+from pipeline.cluster import cluster_documents, clustering_report, embedding_text
 from pipeline.config import Config
-from pipeline.dedup import (
-    mark_duplicate_documents,
-    mark_repeated_segments,
-    mark_translated_copies,
-)
+from pipeline.dedup import mark_copies, mark_repeated_segments, mark_translations
 from pipeline.embed import Embedder, get_embedder
 from pipeline.embed.cache import CachedEmbedder
 from pipeline.entities import annotate_document
@@ -92,16 +89,25 @@ def process_document(doc: Document, config: Config | None = None) -> None:
         stage(doc, config)
 
 
+EMBED_BATCH = 64
+
+
 def embed_documents(docs: list[Document], embedder: Embedder, show: bool) -> None:
-    for doc in _progress(docs, "embedding", show):
-        if doc.duplicate_of is not None:
-            continue
-        segs = [seg for _, seg in doc.content_segments]
-        if not segs:
-            continue
-        for seg, vector in zip(segs, embedder.embed([display_text(s.text) for s in segs])):
+    """One vector per kept document, from its title and lead (`embedding_text`), in batches."""
+    todo = [d for d in docs if d.duplicate_of is None and d.content_segments]
+    batches = [todo[i : i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
+    for batch in _progress(batches, "embedding", show):
+        for doc, vector in zip(batch, embedder.embed([embedding_text(d) for d in batch])):
+            doc.vector = vector
+
+
+def embed_segments(docs: list[Document], embedder: Embedder) -> None:
+    """Sentence vectors for the documents summaries are drawn from (only those: they cost)."""
+    segs = [seg for d in docs for _, seg in d.content_segments if seg.vector is None]
+    for start in range(0, len(segs), EMBED_BATCH):
+        chunk = segs[start : start + EMBED_BATCH]
+        for seg, vector in zip(chunk, embedder.embed([display_text(s.text) for s in chunk])):
             seg.vector = vector
-        doc.vector = document_vector(doc)
 
 
 def build_embedder(config: Config) -> Embedder:
@@ -113,14 +119,20 @@ def build_embedder(config: Config) -> Embedder:
     return embedder
 
 
+def find_duplicates(docs: list[Document], config: Config,
+                    embed: Callable[[list[Document]], None]) -> None:
+    """Copies (no model needed), then document vectors by `embed` (so callers choose how
+    progress is shown) for what is left, then translations among those."""
+    mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment)
+    embed(docs)
+    mark_translations(docs, config.translation_cosine, config.date_window_days)
+
+
 def group_events(docs: list[Document], config: Config,
                  embed: Callable[[list[Document]], None]) -> list[Event]:
-    """The cross-document stages in order: duplicates, embeddings (by `embed`, so callers
-    choose how progress is shown), translated copies, events."""
-    mark_duplicate_documents(docs, config.near_duplicate_jaccard)
-    embed(docs)
-    mark_translated_copies(docs)
-    return cluster_documents(docs, config.cluster_threshold, config.date_window_days)
+    """The cross-document stages in order: duplicates, embeddings, translations, events."""
+    find_duplicates(docs, config, embed)
+    return cluster_documents(docs, config.cluster_params())
 
 
 def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None,
@@ -144,6 +156,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     events = group_events(docs, config,
                           lambda batch: embed_documents(batch, embedder, show_progress))
     by_id = {d.id: d for d in docs}
+    embed_segments([by_id[m] for e in events for m in e.documents], embedder)
     for event in _progress(events, "summarising", show_progress):
         summarize_event(event, by_id, config, router)
 
@@ -153,6 +166,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
         langs=config.langs,
         errors=problems,
         notices=router.notices,
+        clustering=clustering_report(docs, config.cluster_params()),
         backends={
             "embedder": config.embedder,
             "translators": ",".join(config.translators),

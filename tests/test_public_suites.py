@@ -61,9 +61,10 @@ def test_clustering_suite_scores_events_and_topics():
     # 12 articles of topic 1 (two events): whatever it merges, it must not mix the two events
     assert result.figures["clustering.ecbplus.event.bcubed_p"] >= 0.8
     assert result.figures["clustering.ecbplus.event.bcubed_f1"] > 0.2
-    # a topic holds both events, so the same clusters score a lower recall against topics
-    topic_r = result.figures["clustering.ecbplus.topic.bcubed_r"]
-    assert topic_r <= result.figures["clustering.ecbplus.event.bcubed_r"]
+    # stories sit above events: a topic holds both its events, so stories are never purer
+    assert (result.figures["clustering.ecbplus.topic.bcubed_r"]
+            >= result.figures["clustering.ecbplus.event.bcubed_r"] - 1e-9)
+    assert "clustering.ecbplus.heldout.event.bcubed_f1" in result.figures
     assert sum(r["documents"] for r in result.rows) == 12
     assert any("no date" in note for note in result.notes)
 
@@ -72,7 +73,7 @@ def test_linking_suite_links_translations():
     _need("ntrex128")
     from pipeline.eval.public import linking_suite
 
-    result = linking_suite(8)  # two articles, four languages each
+    result = linking_suite(10)  # two articles, five versions each (zh-CN and zh-TW)
     assert len(result.rows) == 2
     _shares_in_range(result.figures)
     assert result.figures["linking.ntrex.linked_share"] >= 0.5

@@ -6,6 +6,7 @@ Users with a model hub pick e.g. `intfloat/multilingual-e5-base`; offline users 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,10 +14,19 @@ import numpy as np
 from pipeline.embed.base import normalise
 
 
+def _looks_like_path(model: str) -> bool:
+    """A local path rather than a hub id ("org/name" has one '/', so '/' alone does not count)."""
+    return (model.startswith((".", "/", "~")) or model.count("/") > 1
+            or (os.sep != "/" and os.sep in model))
+
+
 class SentenceTransformerEmbedder:
     name = "sentence-transformers"
 
     def __init__(self, model: str, prefix: str = "passage: ", batch_size: int = 32) -> None:
+        if _looks_like_path(model) and not os.path.exists(model):
+            # fail here, not after a hub lookup on a name that is no hub id (slow, confusing)
+            raise FileNotFoundError(f"sentence-transformers model folder not found: {model!r}")
         self.model_id = model
         self.prefix = prefix
         self.batch_size = batch_size

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.config import Config
-from pipeline.dedup import mark_duplicate_documents, shingles
+from pipeline.dedup import mark_copies, shingles
 from pipeline.eval.base import SuiteResult
 from pipeline.eval.metrics import pair_precision_recall
 from pipeline.eval.public_data import (
@@ -160,7 +160,7 @@ def dedup_suite(limit: int | None, progress: Progress = None,
     subtopic = {r["id"]: r["subtopic"] for r in read_ecbplus(None)}
     docs, problems = process_all(docs, config, progress, "dedup: reading")
     report(progress, "dedup: comparing", 0, 1)
-    mark_duplicate_documents(docs, config.near_duplicate_jaccard)
+    mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment)
     report(progress, "dedup: comparing", 1, 1)
     kept = {d.id for d in docs}
     predicted = duplicate_pairs(docs)

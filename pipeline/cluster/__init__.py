@@ -1,0 +1,110 @@
+"""Events from documents: the stream clusterer run over a batch, plus the documented rules
+for documents it cannot place (see `STATUS_RULES`, also written into the digest JSON)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+
+from pipeline.cluster.features import embedding_text
+from pipeline.cluster.stream import ClusterParams, CorpusStats, EventStream, step_key
+from pipeline.model import Document, Event, publication_order
+
+STATUS_RULES = {
+    "clustered": "placed in an event by the stream clusterer in its publication-day step",
+    "clustered-undated": ("no date found: clustered in a last step after every dated document, "
+                          "against all events whatever their dates (the window cannot apply)"),
+    "duplicate": ("a copy (exact, reprint, near, partial) or translation: not clustered itself; "
+                  "listed under its original's event as a copy, not as an independent source"),
+    "no-content": ("nothing left after boilerplate removal: not deduplicated, not clustered, "
+                   "kept in `documents` with its segments so the removal can be audited"),
+    "no-vector": "the embedder returned no vector for it: not clustered",
+}
+LANGUAGE_RULE = ("a document whose language was not identified (`und`) is deduplicated and "
+                 "clustered by its embedding and terms like any other, but is never taken "
+                 "for a translation")
+IDENTICAL_TEXT_RULE = ("documents with identical text and different ids are exact copies: the "
+                       "first in publication order (date, then id) is kept")
+
+def _status(doc: Document) -> str:
+    if doc.duplicate_of is not None:
+        return "duplicate"
+    if not doc.content_segments:
+        return "no-content"
+    if doc.vector is None:
+        return "no-vector"
+    return "clustered" if doc.date is not None else "clustered-undated"
+
+def _root(doc: Document, by_id: dict[str, Document]) -> Document:
+    seen = {doc.id}
+    while doc.duplicate_of in by_id and doc.duplicate_of not in seen:
+        doc = by_id[doc.duplicate_of]
+        seen.add(doc.id)
+    return doc
+
+def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event]:
+    """Events over the documents that are not duplicates and have vectors, in date steps.
+
+    The batch is known in full, so document frequencies and language means come from all of
+    it (an archive fed day by day uses `EventStream` without them: running statistics).
+
+    Sets `Document.event` and `Document.cluster_status` on every document; a duplicate gets
+    its original's event.
+    """
+    for doc in docs:
+        doc.cluster_status = _status(doc)
+        doc.event = None
+    usable = [d for d in publication_order(docs) if d.cluster_status.startswith("clustered")]
+    stream = EventStream(params, CorpusStats.of(usable))
+    for _, step in itertools.groupby(usable, key=step_key):
+        step_docs = list(step)
+        stream.add_step(step_docs, step_docs[0].date)
+    by_id = {d.id: d for d in docs}
+    copies: dict[str, list[str]] = defaultdict(list)
+    for doc in publication_order(docs):
+        if doc.duplicate_of is not None:
+            copies[_root(doc, by_id).id].append(doc.id)
+    events = []
+    for group in stream.events:
+        members = [by_id[m] for m in group.members]
+        folded = [c for m in group.members for c in copies.get(m, [])]
+        dates = sorted(group.dates)
+        outlets = sorted({d.outlet for d in members + [by_id[c] for c in folded] if d.outlet})
+        event = Event(id=group.id, documents=sorted(group.members), story=group.story,
+                      date=dates[len(dates) // 2] if dates else None, copies=folded,
+                      outlets=outlets, independent_sources=len(members))
+        for doc_id in group.members + folded:
+            by_id[doc_id].event = event.id
+        events.append(event)
+    return sorted(events, key=lambda e: (e.date is None, e.date or dt.date.min, e.id))
+
+def clustering_report(docs: list[Document], params: ClusterParams) -> dict:
+    """What the JSON says about clustering: rules, thresholds and the documents they hit."""
+    exact: dict[str, list[str]] = defaultdict(list)
+    for doc in docs:
+        if doc.duplicate_kind == "exact":
+            exact[doc.duplicate_of].append(doc.id)
+    return {
+        "rules": {**STATUS_RULES, "unidentified-language": LANGUAGE_RULE,
+                  "identical-text": IDENTICAL_TEXT_RULE},
+        "thresholds": {"embedding_weight": params.embedding_weight,
+                       "event": params.event_threshold, "story": params.story_threshold,
+                       "window_days": params.window_days,
+                       "story_window_days": params.story_window_days},
+        "undated": sorted(d.id for d in docs if d.cluster_status == "clustered-undated"),
+        "no_content": sorted(d.id for d in docs if d.cluster_status == "no-content"),
+        "no_vector": sorted(d.id for d in docs if d.cluster_status == "no-vector"),
+        "unidentified_language": sorted(d.id for d in docs if d.main_lang == "und"
+                                        and d.content_segments),
+        "identical_text": {k: sorted(v) for k, v in sorted(exact.items())},
+    }
+
+__all__ = [
+    "STATUS_RULES",
+    "ClusterParams",
+    "EventStream",
+    "cluster_documents",
+    "clustering_report",
+    "embedding_text",
+]

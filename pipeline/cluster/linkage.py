@@ -1,0 +1,79 @@
+"""Average linkage over clusters kept as sums, with some clusters frozen.
+
+Both similarities (embedding cosine, TF-IDF cosine) are dot products of unit vectors, so the
+mean similarity of every pair across two clusters is `sum_a · sum_b / (n_a · n_b)`: clusters
+are stored as vector sums and a merge adds them (Lance–Williams), which makes one step
+O(k²) in the number of units k instead of O(k² · members). Frozen units are events from
+earlier time steps: new documents may join them, but two of them never merge, so history is
+not rewritten by a later day.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+
+def cross_products(dense: np.ndarray, terms: sparse.csr_matrix, weight: float) -> np.ndarray:
+    """weight · dense dense^T + (1 - weight) · terms terms^T, as a dense k × k array."""
+    out = weight * (dense @ dense.T).astype(np.float64)
+    if terms.shape[0] and terms.nnz:
+        out += (1 - weight) * (terms @ terms.T).toarray()
+    return out
+
+
+def average_linkage(cross: np.ndarray, counts: np.ndarray, frozen: np.ndarray,
+                    threshold: float) -> list[list[int]]:
+    """Merge the closest pair while its mean pairwise similarity is ≥ threshold.
+
+    Ties go to the lowest indices, so the caller's unit order (canonical) fixes the result.
+    Returns groups of unit indices in order of their first unit; each holds ≤ 1 frozen unit.
+    """
+    k = len(counts)
+    if k == 0:
+        return []
+    cross = np.array(cross, dtype=np.float64, copy=True)
+    counts = np.array(counts, dtype=np.float64, copy=True)
+    frozen = np.array(frozen, dtype=bool, copy=True)
+    alive = np.ones(k, dtype=bool)
+    members = [[i] for i in range(k)]
+
+    def row(i: int) -> np.ndarray:
+        values = cross[i] / (counts[i] * counts)
+        values[~alive] = -np.inf
+        values[i] = -np.inf
+        if frozen[i]:
+            values[frozen] = -np.inf
+        return values
+
+    sim = np.vstack([row(i) for i in range(k)]) if k > 1 else np.full((1, 1), -np.inf)
+    best = sim.argmax(axis=1)
+    best_value = sim[np.arange(k), best]
+    while True:
+        i = int(best_value.argmax())
+        if best_value[i] < threshold or not np.isfinite(best_value[i]):
+            break
+        j = int(best[i])
+        i, j = (i, j) if (frozen[i] or not frozen[j]) and (frozen[i] or i < j) else (j, i)
+        cross[i] += cross[j]
+        cross[:, i] += cross[:, j]
+        counts[i] += counts[j]
+        frozen[i] |= frozen[j]
+        alive[j] = False
+        members[i] += members[j]
+        members[j] = []
+        sim[j] = -np.inf
+        sim[:, j] = -np.inf
+        best_value[j] = -np.inf
+        sim[i] = row(i)
+        sim[:, i] = sim[i]
+        sim[i, i] = -np.inf
+        stale = alive & ((best == i) | (best == j))
+        stale[i] = True
+        for r in np.flatnonzero(stale):
+            best[r] = int(sim[r].argmax())
+            best_value[r] = sim[r, best[r]]
+        gain = alive & ~stale & (sim[:, i] > best_value)
+        best[gain] = i
+        best_value[gain] = sim[gain, i]
+    return sorted((sorted(m) for m in members if m), key=lambda m: m[0])

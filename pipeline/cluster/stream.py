@@ -1,0 +1,221 @@
+"""Incremental event clustering over a time-ordered stream of documents.
+
+Documents arrive one time step (a publication day) at a time; undated documents form a last
+step of their own. Inside a step, average linkage runs over the step's documents together
+with the events still open (last document within `window_days`): a document joins the event
+it is on average most similar to, or opens one with other new documents, or alone. Events
+from earlier steps never merge with each other. Events are then grouped into stories (the
+topic level: two different earthquakes, one story "earthquakes") the same way, with a lower
+threshold and a longer window. Everything inside a step is in canonical order, so the result
+does not depend on the order the documents were read in.
+
+Similarity is `embedding_weight` × cosine of language-centred embeddings plus the rest ×
+TF-IDF cosine of terms (see `features`), with document frequencies from the stream so far.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from pipeline.cluster.features import HASH_BITS, document_terms, tfidf
+from pipeline.cluster.linkage import average_linkage, cross_products
+from pipeline.embed.base import normalise
+from pipeline.model import Document
+
+MIN_LANGUAGE_DOCS = 3  # below this, a language's mean vector is too close to its documents
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    embedding_weight: float
+    event_threshold: float
+    story_threshold: float
+    window_days: int = 7
+    story_window_days: int = 30
+
+
+@dataclass
+class _Group:
+    """An event (members are documents) or a story (members are events), kept as sums."""
+
+    id: str
+    members: list[str]
+    vector: np.ndarray
+    terms: sparse.csr_matrix
+    size: int  # documents
+    first: dt.date | None
+    last: dt.date | None
+    dates: list[dt.date] = field(default_factory=list)
+    story: str | None = None
+
+    def absorb(self, members: list[str], vector: np.ndarray, terms: sparse.csr_matrix,
+               size: int, date: dt.date | None) -> None:
+        self.members += members
+        self.vector = self.vector + vector
+        self.terms = self.terms + terms
+        self.size += size
+        if date is not None:
+            self.first = min(self.first or date, date)
+            self.last = max(self.last or date, date)
+
+
+def _group_id(prefix: str, founder: str) -> str:
+    """Named after the document that opened it, so the id stays when the group grows."""
+    return f"{prefix}-{hashlib.sha1(founder.encode('utf-8')).hexdigest()[:10]}"
+
+
+def _is_open(group: _Group, date: dt.date | None, window: int) -> bool:
+    if date is None or group.last is None:
+        return True
+    return (date - group.last).days <= window
+
+
+@dataclass
+class CorpusStats:
+    """Document frequencies and per-language embedding sums: what TF-IDF and centring need."""
+
+    df: Counter[str] = field(default_factory=Counter)
+    docs: int = 0
+    lang_sum: dict[str, np.ndarray] = field(default_factory=dict)
+    lang_n: Counter[str] = field(default_factory=Counter)
+
+    def add(self, docs: list[Document]) -> None:
+        for doc in docs:
+            if doc.terms is None:  # kept, so re-clustering (new thresholds) re-reads nothing
+                doc.terms = document_terms(doc)
+            self.df.update(doc.terms.keys())
+            lang = doc.main_lang
+            self.lang_sum[lang] = self.lang_sum.get(lang, 0) + doc.vector
+            self.lang_n[lang] += 1
+        self.docs += len(docs)
+
+    def mean(self, lang: str) -> np.ndarray | float:
+        n = self.lang_n[lang]
+        return self.lang_sum[lang] / n if n >= MIN_LANGUAGE_DOCS else 0.0
+
+    @classmethod
+    def of(cls, docs: list[Document]) -> CorpusStats:
+        stats = cls()
+        stats.add(docs)
+        return stats
+
+
+class EventStream:
+    """Feed `add_step` with each day's documents in date order; read `events` at any time.
+
+    With `corpus` given (a batch whose documents are all known), its statistics are used as
+    they are; without, they are accumulated from the stream, the current step included.
+    """
+
+    def __init__(self, params: ClusterParams, corpus: CorpusStats | None = None) -> None:
+        self.params = params
+        self._fixed = corpus is not None
+        self.corpus = corpus or CorpusStats()
+        self.events: list[_Group] = []
+        self.stories: list[_Group] = []
+        self._last_date: dt.date | None = None
+
+    # ------------------------------------------------------------------ document vectors
+
+    def _centred(self, docs: list[Document]) -> np.ndarray:
+        """Embeddings minus their language's mean."""
+        rows = [doc.vector - self.corpus.mean(doc.main_lang) for doc in docs]
+        return normalise(np.vstack(rows)).astype(np.float64)
+
+    def _term_rows(self, docs: list[Document]) -> sparse.csr_matrix:
+        rows = [tfidf(d.terms, self.corpus.df, self.corpus.docs) for d in docs]
+        indptr = np.cumsum([0] + [len(r) for r in rows])
+        cols = [k for r in rows for k in sorted(r)]
+        vals = [r[k] for r in rows for k in sorted(r)]
+        return sparse.csr_matrix((np.array(vals, dtype=np.float64), np.array(cols, dtype=np.int64),
+                                  indptr), shape=(len(docs), 1 << HASH_BITS))
+
+    # ------------------------------------------------------------------ one step
+
+    def add_step(self, docs: list[Document], date: dt.date | None) -> None:
+        """Cluster one day's documents (or the undated ones, `date=None`, last of all)."""
+        if not docs:
+            return
+        if date is not None and self._last_date is not None and date < self._last_date:
+            raise ValueError(f"steps must come in date order: {date} after {self._last_date}")
+        self._last_date = date or self._last_date
+        docs = sorted(docs, key=lambda d: d.id)
+        if not self._fixed:
+            self.corpus.add(docs)
+        vectors, terms = self._centred(docs), self._term_rows(docs)
+        w = self.params
+        open_events = [e for e in self.events if _is_open(e, date, w.window_days)]
+        groups = self._link(open_events, vectors, terms, np.ones(len(docs)), w.event_threshold)
+        new_events: list[_Group] = []
+        for event_index, rows in groups:
+            ids = [docs[r].id for r in rows]
+            vec, trm = vectors[rows].sum(axis=0), _row_sum(terms[rows])
+            if event_index is not None:
+                event = open_events[event_index]
+                event.absorb(ids, vec, trm, len(rows), date)
+                if date is not None:
+                    event.dates += [date] * len(rows)
+                story = next(s for s in self.stories if s.id == event.story)
+                story.absorb([], vec, trm, len(rows), date)
+            else:
+                event = _Group(_group_id("evt", ids[0]), ids, vec, trm, len(rows), date, date,
+                               [date] * len(rows) if date else [])
+                self.events.append(event)
+                new_events.append(event)
+        self._assign_stories(new_events, date)
+
+    def _link(self, frozen: list[_Group], vectors: np.ndarray, terms: sparse.csr_matrix,
+              sizes: np.ndarray, threshold: float) -> list[tuple[int | None, list[int]]]:
+        """Average linkage of new units (rows) with frozen groups; (frozen index, rows)."""
+        dense = np.vstack([g.vector for g in frozen] + [vectors]) if frozen else vectors
+        term_rows = sparse.vstack([g.terms for g in frozen] + [terms], format="csr")
+        counts = np.concatenate([[g.size for g in frozen], sizes]).astype(np.float64)
+        is_frozen = np.arange(len(counts)) < len(frozen)
+        cross = cross_products(dense, term_rows, self.params.embedding_weight)
+        out = []
+        for members in average_linkage(cross, counts, is_frozen, threshold):
+            old = [m for m in members if m < len(frozen)]
+            rows = [m - len(frozen) for m in members if m >= len(frozen)]
+            if rows:
+                out.append((old[0] if old else None, rows))
+        return out
+
+    def _assign_stories(self, new_events: list[_Group], date: dt.date | None) -> None:
+        if not new_events:
+            return
+        w = self.params
+        open_stories = [s for s in self.stories if _is_open(s, date, w.story_window_days)]
+        vectors = np.vstack([e.vector for e in new_events])
+        terms = sparse.vstack([e.terms for e in new_events], format="csr")
+        sizes = np.array([e.size for e in new_events], dtype=np.float64)
+        for story_index, rows in self._link(open_stories, vectors, terms, sizes,
+                                            w.story_threshold):
+            events = [new_events[r] for r in rows]
+            vec = sum((e.vector for e in events), np.zeros_like(events[0].vector))
+            trm = _row_sum(sparse.vstack([e.terms for e in events], format="csr"))
+            size = sum(e.size for e in events)
+            if story_index is not None:
+                story = open_stories[story_index]
+                story.absorb([e.id for e in events], vec, trm, size, date)
+            else:
+                story = _Group(_group_id("sty", events[0].members[0]), [e.id for e in events],
+                               vec, trm, size, date, date)
+                self.stories.append(story)
+            for event in events:
+                event.story = story.id
+
+
+def _row_sum(rows: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The rows added up, staying sparse (a dense sum would be 2**20 wide)."""
+    return sparse.csr_matrix(np.ones((1, rows.shape[0]))) @ rows
+
+
+def step_key(doc: Document) -> tuple[bool, dt.date]:
+    """Dated steps in date order, then the undated step."""
+    return (doc.date is None, doc.date or dt.date.min)

@@ -1,0 +1,107 @@
+"""Copies of one article in one language: exact, reprinted, edited, trimmed or padded.
+
+Layers, cheapest first, over documents in publication order (the earliest copy is kept):
+1. the normalised body hash: the same text, under the same header (`exact`) or under another
+   title or outlet (`reprint`: a wire story several outlets ran);
+2. MinHash LSH (datasketch) over word shingles, or character shingles for CJK, so an archive
+   is compared in near-linear time. A candidate is confirmed by its estimated Jaccard
+   (`near`, or `reprint` when the header differs) or, when one text is mostly inside the
+   other, by containment (`partial`: a trimmed copy, or one padded with unknown boilerplate).
+A document with no content left after cleaning is not compared (see `cluster.status`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+from pipeline.dedup.text import normalise_text, shingles
+from pipeline.model import Document, publication_order
+
+NUM_PERM = 128
+CANDIDATE_JACCARD = 0.3  # LSH bands tuned this low so trimmed copies (J ≈ size ratio) are found
+MIN_PARTIAL_SHINGLES = 20  # a few sentences: shorter overlaps are quotes, not copies
+
+
+@dataclass(frozen=True)
+class _Print:
+    doc_id: str
+    header: tuple[str, str]  # normalised title, outlet
+    size: int
+    minhash: MinHash
+
+
+def copy_text(doc: Document) -> str:
+    """The body sentences; the title when a document has nothing else."""
+    body = [seg.text for _, seg in doc.content_segments if seg.role == "body"]
+    if body:
+        return "\n".join(body)
+    return "\n".join(seg.text for _, seg in doc.content_segments)
+
+
+def _header(doc: Document) -> tuple[str, str]:
+    return normalise_text(doc.title or ""), normalise_text(doc.outlet or "")
+
+
+def _minhash(grams: set[str]) -> MinHash:
+    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
+    return mh
+
+
+def _mark(doc: Document, original: str, kind: str) -> None:
+    doc.duplicate_of, doc.duplicate_kind = original, kind
+
+
+def _match(grams: set[str], mh: MinHash, other: _Print, jaccard: float,
+           containment: float) -> tuple[int, float] | None:
+    """(strength, score) when `other` is a copy: 2 for near copies, 1 for partial ones."""
+    j = other.minhash.jaccard(mh)
+    if j >= jaccard:
+        return 2, j
+    small = min(len(grams), other.size)
+    if small < MIN_PARTIAL_SHINGLES:
+        return None
+    shared = j * (len(grams) + other.size) / (1 + j)  # |A∩B| from the Jaccard estimate
+    return (1, shared / small) if shared / small >= containment else None
+
+
+def mark_copies(docs: list[Document], jaccard: float = 0.8, containment: float = 0.9) -> int:
+    """Set `duplicate_of`/`duplicate_kind` on every copy; return how many were marked."""
+    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
+    by_hash: dict[str, _Print] = {}
+    prints: dict[str, _Print] = {}
+    marked = 0
+    for doc in publication_order(docs):
+        text = copy_text(doc)
+        if doc.duplicate_of is not None or not normalise_text(text):
+            continue
+        header = _header(doc)
+        digest = hashlib.sha1(normalise_text(text).encode("utf-8")).hexdigest()
+        if digest in by_hash:
+            original = by_hash[digest]
+            _mark(doc, original.doc_id, "exact" if original.header == header else "reprint")
+            marked += 1
+            continue
+        grams = shingles(text)
+        mh = _minhash(grams)
+        best: tuple[tuple[int, float], str] | None = None
+        for other_id in sorted(lsh.query(mh)):
+            found = _match(grams, mh, prints[other_id], jaccard, containment)
+            if found is not None and (best is None or found > best[0]):
+                best = (found, other_id)
+        if best is not None:
+            (strength, _), original_id = best
+            if strength == 1:
+                kind = "partial"
+            else:
+                kind = "near" if prints[original_id].header == header else "reprint"
+            _mark(doc, original_id, kind)
+            marked += 1
+            continue
+        mine = _Print(doc.id, header, len(grams), mh)
+        by_hash[digest] = prints[doc.id] = mine
+        lsh.insert(doc.id, mh)
+    return marked

@@ -1,0 +1,97 @@
+"""Translations of one article: the same story in another language (or Chinese script).
+
+Shingles cannot see a translation. The test is three signals together, in publication order
+with the earliest version kept:
+- cosine of the documents' multilingual embeddings after each language's mean vector is
+  subtracted (raw cosines carry a language bias larger than the gap between stories);
+- the numbers and Latin-script names of both texts agree (`facts`);
+- the lengths agree once each language's characters-per-English-character ratio is applied.
+Only documents in the same date window are compared, which keeps an archive sub-quadratic;
+an undated document is compared with every earlier one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import defaultdict
+
+import numpy as np
+
+from pipeline.dedup.copies import copy_text
+from pipeline.dedup.facts import agreement, facts
+from pipeline.embed.base import normalise
+from pipeline.model import Document, publication_order
+
+# characters per English character, measured on FLORES-200 and NTREX-128 (en 1.0)
+CHARS_PER_ENGLISH_CHAR = {"en": 1.0, "zh": 0.35, "zh-hant": 0.37, "ja": 0.45, "ko": 0.52}
+MAX_LENGTH_RATIO = 2.0  # a translation is neither half nor twice its original's length
+MIN_AGREEMENT = 0.5  # share of the smaller fact set the other must also state
+MIN_CENTRED_DOCS = 3  # fewer documents in a language: its mean is the document itself
+_SIMPLIFIED_ONLY = re.compile(r"[们这个说为国会时来对发经还过进动种]")
+_TRADITIONAL_ONLY = re.compile(r"[們這個說為國會時來對發經還過進動種]")
+
+
+def script_variant(doc: Document) -> str:
+    """The language, with traditional Chinese told apart from simplified."""
+    lang = doc.main_lang
+    if lang != "zh":
+        return lang
+    text = copy_text(doc)
+    trad = len(_TRADITIONAL_ONLY.findall(text))
+    return "zh-hant" if trad > len(_SIMPLIFIED_ONLY.findall(text)) else "zh"
+
+
+def centred_vectors(vectors: np.ndarray, groups: list[str]) -> np.ndarray:
+    """Each row minus the mean of its group (language), renormalised."""
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    members: dict[str, list[int]] = defaultdict(list)
+    for row, group in enumerate(groups):
+        members[group].append(row)
+    for rows in members.values():
+        if len(rows) >= MIN_CENTRED_DOCS:
+            out[rows] -= vectors[rows].mean(axis=0, keepdims=True)
+    return normalise(out)
+
+
+def _english_length(doc: Document, variant: str) -> float:
+    return len(copy_text(doc)) / CHARS_PER_ENGLISH_CHAR.get(variant, 1.0)
+
+
+def _in_window(a: Document, b: Document, window_days: int) -> bool:
+    return a.date is None or b.date is None or abs((a.date - b.date).days) <= window_days
+
+
+def mark_translations(docs: list[Document], min_cosine: float, window_days: int = 7) -> int:
+    """Mark each document that translates an earlier kept one; return how many."""
+    kept = [d for d in publication_order(docs) if d.duplicate_of is None and d.vector is not None]
+    if len(kept) < 2:
+        return 0
+    variants = [script_variant(d) for d in kept]
+    vectors = centred_vectors(np.vstack([d.vector for d in kept]), variants)
+    doc_facts = [facts(copy_text(d)) for d in kept]
+    lengths = [_english_length(d, v) for d, v in zip(kept, variants)]
+    ordinals = [d.date.toordinal() for d in kept if d.date is not None]  # dated come first
+    marked = 0
+    for i, doc in enumerate(kept):
+        lo = 0 if doc.date is None else bisect_left(ordinals, doc.date.toordinal() - window_days)
+        if lo >= i:
+            continue
+        cosines = vectors[lo:i] @ vectors[i]
+        best: tuple[float, int] | None = None
+        for j in lo + np.flatnonzero(cosines >= min_cosine):
+            other = kept[j]
+            if (other.duplicate_of is not None or variants[j] == variants[i]
+                    or not _in_window(doc, other, window_days)):
+                continue
+            ratio = max(lengths[i], lengths[j]) / max(1.0, min(lengths[i], lengths[j]))
+            agree = agreement(doc_facts[i], doc_facts[j])
+            if ratio > MAX_LENGTH_RATIO or (agree is not None and agree < MIN_AGREEMENT):
+                continue
+            score = float(cosines[j - lo]) + (agree or 0.0)
+            if best is None or score > best[0]:
+                best = (score, int(j))
+        if best is not None:
+            doc.duplicate_of, doc.duplicate_kind = kept[best[1]].id, "translation"
+            marked += 1
+    return marked

@@ -1,0 +1,161 @@
+"""Calibrate the clustering and translation thresholds once, on a calibration split.
+
+    python -m pipeline.eval.calibrate [--write]
+
+The split: ECB+ odd-numbered topics (events and topics) and the first half of the NTREX-128
+articles in five versions (translations). The even topics and the second half are never
+looked at here; the evaluation suites report them as held-out. The search is a grid:
+1. `translation.min_cosine`: best F1 of translation pairs on the NTREX half;
+2. `event.embedding_weight` and `event.threshold`: best mean of ECB+ event B-cubed F1 and
+   NTREX article ARI (both must hold with one setting);
+3. `story.threshold`: best ECB+ topic B-cubed F1 of the stories, given 2.
+`--write` stores the result in pipeline/data/clustering.toml with the figures reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import time
+from collections.abc import Sequence
+from importlib import resources
+
+import numpy as np
+
+from pipeline.cluster import cluster_documents
+from pipeline.cluster.stream import ClusterParams
+from pipeline.config import Config
+from pipeline.dedup import mark_copies, mark_translations
+from pipeline.eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
+from pipeline.eval.public_data import (
+    duplicate_pairs,
+    embed_all,
+    process_all,
+    read_ecbplus,
+    same_label_pairs,
+)
+from pipeline.evaldata import ntrex_documents
+from pipeline.model import Document
+from pipeline.run import build_embedder
+
+NTREX_LANGS = ("en", "zh", "zh-TW", "ja", "ko")
+WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6)
+EVENT_THRESHOLDS = tuple(np.round(np.arange(0.08, 0.42, 0.02), 2))
+STORY_THRESHOLDS = tuple(np.round(np.arange(0.02, 0.2, 0.01), 2))
+COSINES = tuple(np.round(np.arange(0.15, 0.6, 0.025), 3))
+
+
+@dataclasses.dataclass
+class Split:
+    docs: list[Document]
+    event: dict[str, str]  # gold labels
+    topic: dict[str, str]
+
+
+def _prepared(docs: list[Document], config: Config) -> list[Document]:
+    docs, _ = process_all(docs, config, None, "")
+    mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment)
+    embed_all(docs, build_embedder(config), None, "")
+    return docs
+
+
+def calibration_split(config: Config, ntrex_articles: int = 64) -> tuple[Split, Split]:
+    records = [r for r in read_ecbplus(None) if int(r["topic"]) % 2 == 1]
+    ecb = _prepared([Document(id=r["id"], text=r["text"], source="ecbplus") for r in records],
+                    config)
+    ecb_split = Split(ecb, {r["id"]: r["subtopic"] for r in records},
+                      {r["id"]: r["topic"] for r in records})
+    ntrex = _prepared(ntrex_documents(ntrex_articles, 1000, langs=NTREX_LANGS), config)
+    article = {d.id: d.id.rsplit(".", 1)[0] for d in ntrex}
+    return ecb_split, Split(ntrex, article, article)
+
+
+def _reset_translations(docs: Sequence[Document]) -> None:
+    for doc in docs:
+        if doc.duplicate_kind == "translation":
+            doc.duplicate_of = doc.duplicate_kind = None
+
+
+def translation_f1(split: Split, cosine: float, window: int) -> float:
+    _reset_translations(split.docs)
+    mark_translations(list(split.docs), cosine, window)
+    return pair_precision_recall(duplicate_pairs(split.docs), same_label_pairs(split.event)).f1
+
+
+def partition_scores(split: Split, params: ClusterParams) -> tuple[float, float, float]:
+    """(event B-cubed F1, story-vs-topic B-cubed F1, event ARI) for one setting."""
+    events = cluster_documents(split.docs, params)
+    story = {e.id: e.story for e in events}
+    pred = {d.id: d.event or f"alone:{d.id}" for d in split.docs}
+    pred_story = {k: story.get(v, v) for k, v in pred.items()}
+    return (bcubed(pred, split.event)[2], bcubed(pred_story, split.topic)[2],
+            adjusted_rand_index(pred, split.event))
+
+
+def calibrate(config: Config, log=print) -> dict:
+    start = time.perf_counter()
+    ecb, ntrex = calibration_split(config)
+    log(f"prepared {len(ecb.docs)} ECB+ and {len(ntrex.docs)} NTREX documents "
+        f"in {time.perf_counter() - start:.0f} s")
+    window = config.date_window_days
+    cosine_f1 = {c: translation_f1(ntrex, c, window) for c in COSINES}
+    cosine = max(COSINES, key=lambda c: (round(cosine_f1[c], 4), -c))
+    translation_f1(ntrex, cosine, window)  # leave the chosen marks in place
+    log(f"translation min_cosine {cosine}: pair F1 {cosine_f1[cosine]:.4f}")
+    best = None
+    for weight, threshold in itertools.product(WEIGHTS, EVENT_THRESHOLDS):
+        params = ClusterParams(weight, threshold, threshold, window, config.story_window_days)
+        ecb_f1 = partition_scores(ecb, params)[0]
+        ntrex_ari = partition_scores(ntrex, params)[2]
+        score = (ecb_f1 + ntrex_ari) / 2
+        if best is None or score > best[0]:
+            best = (score, weight, threshold, ecb_f1, ntrex_ari)
+    _, weight, threshold, ecb_f1, ntrex_ari = best
+    log(f"event: weight {weight} threshold {threshold}: ECB+ F1 {ecb_f1:.4f}, "
+        f"NTREX ARI {ntrex_ari:.4f}")
+    story_scores = {}
+    for story in STORY_THRESHOLDS:
+        if story <= threshold:
+            params = ClusterParams(weight, threshold, story, window, config.story_window_days)
+            story_scores[story] = partition_scores(ecb, params)[1]
+    story = max(story_scores, key=lambda s: (round(story_scores[s], 4), s))
+    log(f"story threshold {story}: ECB+ topic F1 {story_scores[story]:.4f}")
+    return {"translation": {"min_cosine": float(cosine)},
+            "event": {"embedding_weight": float(weight), "threshold": float(threshold)},
+            "story": {"threshold": float(story)},
+            "provenance": {
+                "split": "ECB+ odd topics; NTREX-128 first 64 articles x en/zh/zh-TW/ja/ko",
+                "translation_pair_f1": round(cosine_f1[cosine], 4),
+                "ecbplus_event_bcubed_f1": round(ecb_f1, 4),
+                "ntrex_article_ari": round(ntrex_ari, 4),
+                "ecbplus_topic_bcubed_f1": round(story_scores[story], 4),
+                "seconds": round(time.perf_counter() - start, 1)}}
+
+
+def _toml(values: dict) -> str:
+    lines = ["# Thresholds for dedup and event clustering, calibrated once and used unchanged on",
+             "# every set. Written by `python -m pipeline.eval.calibrate --write`: see that",
+             "# module for the grid and the calibration split; [provenance] has what it reached."]
+    for section, items in values.items():
+        lines.append(f"\n[{section}]")
+        for key, val in items.items():
+            lines.append(f"{key} = {val!r}" if not isinstance(val, str) else f'{key} = "{val}"')
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--write", action="store_true", help="update pipeline/data/clustering.toml")
+    args = parser.parse_args(argv)
+    values = calibrate(Config())
+    print(_toml(values))
+    if args.write:
+        target = resources.files("pipeline.data").joinpath("clustering.toml")
+        with resources.as_file(target) as path:
+            path.write_text(_toml(values), encoding="utf-8")
+        print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
