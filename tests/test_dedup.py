@@ -99,10 +99,11 @@ def test_reprint_under_another_header_and_outlet(seed_docs):
 
 def test_trimmed_and_padded_copies_are_partial(seed_docs):
     original = copy.deepcopy(seed_docs["004"])
-    lines = original.text.split("\n")
-    trimmed = _doc("trimmed", "\n".join(lines[: max(4, len(lines) * 6 // 10)]))
-    padded = _doc("padded", original.text + "\n" + "\n".join(
-        f"Readers also viewed: story number {i} about something else entirely." for i in range(8)))
+    body = [s.text for _, s in original.content_segments if s.role == "body"]
+    trimmed = _doc("trimmed", "\n".join([original.title] + body[: len(body) * 6 // 10]))
+    other = [s.text for _, s in seed_docs["002"].content_segments if s.role == "body"]
+    lines = original.text.split("\n")  # a block no rule knows, inside the body
+    padded = _doc("padded", "\n".join(lines[:3] + other[:8] + lines[3:]))
     docs = [original, trimmed, padded]
     assert mark_copies(docs) == 2
     assert {d.id: d.duplicate_kind for d in docs} == {original.id: None, "trimmed": "partial",

@@ -64,7 +64,8 @@ def test_clustering_suite_scores_events_and_topics():
     # stories sit above events: a topic holds both its events, so stories are never purer
     assert (result.figures["clustering.ecbplus.topic.bcubed_r"]
             >= result.figures["clustering.ecbplus.event.bcubed_r"] - 1e-9)
-    assert "clustering.ecbplus.heldout.event.bcubed_f1" in result.figures
+    # topic 1 is in the calibration split (odd topics): nothing held out to report
+    assert not any(".heldout." in key for key in result.figures)
     assert sum(r["documents"] for r in result.rows) == 12
     assert any("no date" in note for note in result.notes)
 

@@ -81,14 +81,18 @@ def clustering_suite(limit: int | None, progress: Progress = None,
     gold_event = {k: gold_event[k] for k in pred}
     gold_topic = {k: gold_topic[k] for k in pred}
     held_out = [k for k in pred if int(gold_topic[k]) % 2 == 0]  # calibration uses odd topics
-    result.figures = _rounded({
+    figures = {
         **_partition_figures("clustering.ecbplus.event", pred, gold_event),
         **_partition_figures("clustering.ecbplus.topic", pred_story, gold_topic),
-        **_partition_figures("clustering.ecbplus.heldout.event", _only(pred, held_out),
-                             _only(gold_event, held_out)),
-        **_partition_figures("clustering.ecbplus.heldout.topic", _only(pred_story, held_out),
-                             _only(gold_topic, held_out)),
-    })
+    }
+    if held_out:
+        figures.update({
+            **_partition_figures("clustering.ecbplus.heldout.event", _only(pred, held_out),
+                                 _only(gold_event, held_out)),
+            **_partition_figures("clustering.ecbplus.heldout.topic",
+                                 _only(pred_story, held_out), _only(gold_topic, held_out)),
+        })
+    result.figures = _rounded(figures)
     for event, members in sorted(_members(gold_event).items(), key=lambda kv: _topic_key(kv[0])):
         spread = Counter(pred[m] for m in members)
         largest_event, largest = spread.most_common(1)[0]
