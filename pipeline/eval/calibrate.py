@@ -44,7 +44,7 @@ NTREX_LANGS = ("en", "zh", "zh-TW", "ja", "ko")
 WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6)
 EVENT_THRESHOLDS = tuple(np.round(np.arange(0.08, 0.42, 0.02), 2))
 STORY_THRESHOLDS = tuple(np.round(np.arange(0.02, 0.2, 0.01), 2))
-COSINES = tuple(np.round(np.arange(0.15, 0.6, 0.025), 3))
+COSINES = tuple(np.round(np.arange(0.0, 0.6, 0.025), 3))
 
 
 @dataclasses.dataclass
@@ -122,7 +122,7 @@ def calibrate(config: Config, log=print) -> dict:
         f"in {time.perf_counter() - start:.0f} s")
     window = config.date_window_days
     cosine_f1 = {c: translation_f1(ntrex, c, window) for c in COSINES}
-    cosine = max(COSINES, key=lambda c: (round(cosine_f1[c], 4), -c))
+    cosine = max(COSINES, key=lambda c: (round(cosine_f1[c], 4), c))  # ties: the stricter
     translation_f1(ntrex, cosine, window)  # leave the chosen marks in place
     log(f"translation min_cosine {cosine}: pair F1 {cosine_f1[cosine]:.4f}")
     best = None
