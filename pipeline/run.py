@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline.cache import cache_dir
 from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, clustering_report, embedding_text
+from pipeline.cluster.features import EMBED_CHARS
 from pipeline.config import Config
 from pipeline.dedup import mark_copies, mark_repeated_segments, mark_translations
 from pipeline.embed import Embedder, get_embedder
@@ -92,12 +93,13 @@ def process_document(doc: Document, config: Config | None = None) -> None:
 EMBED_BATCH = 64
 
 
-def embed_documents(docs: list[Document], embedder: Embedder, show: bool) -> None:
+def embed_documents(docs: list[Document], embedder: Embedder, show: bool,
+                    chars: int = EMBED_CHARS) -> None:
     """One vector per kept document, from its title and lead (`embedding_text`), in batches."""
     todo = [d for d in docs if d.duplicate_of is None and d.content_segments]
     batches = [todo[i : i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
     for batch in _progress(batches, "embedding", show):
-        for doc, vector in zip(batch, embedder.embed([embedding_text(d) for d in batch])):
+        for doc, vector in zip(batch, embedder.embed([embedding_text(d, chars) for d in batch])):
             doc.vector = vector
 
 
@@ -154,7 +156,8 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
         docs.append(doc)
 
     events = group_events(docs, config,
-                          lambda batch: embed_documents(batch, embedder, show_progress))
+                          lambda batch: embed_documents(batch, embedder, show_progress,
+                                                        config.embed_chars))
     by_id = {d.id: d for d in docs}
     embed_segments([by_id[m] for e in events for m in e.documents], embedder)
     for event in _progress(events, "summarising", show_progress):

