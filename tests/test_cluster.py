@@ -113,6 +113,16 @@ def test_window_and_undated_rules(stub_terms):
     assert len(events) == 4
 
 
+def test_undated_documents_reach_events_closed_long_before(stub_terms):
+    docs = _docs(3, 4)
+    late = copy.deepcopy(docs[4])  # event e1, a month later: e0's window closed meanwhile
+    late.id, late.date = "e1-late", docs[4].date + dt.timedelta(days=30)
+    undated = copy.deepcopy(docs[1])
+    undated.id, undated.date = "e0-undated", None
+    cluster_documents(docs + [late, undated], PARAMS)
+    assert undated.event == docs[0].event
+
+
 def test_duplicates_fold_into_their_originals_event(stub_terms):
     docs = _docs(2, 3)
     copy_doc = copy.deepcopy(docs[0])
@@ -155,3 +165,45 @@ def test_calibrated_thresholds_are_the_defaults():
     assert config.cluster_threshold == values["event"]["threshold"]
     assert config.story_threshold == values["story"]["threshold"] <= config.cluster_threshold
     assert config.translation_cosine == values["translation"]["min_cosine"]
+
+
+def test_bad_input_rules_reach_the_json(tmp_path, seed_docs):
+    """No date, identical text under two ids, nothing left after cleaning, an unidentified
+    language: each handled by its documented rule and listed in the digest JSON."""
+    import json
+
+    from pipeline.run import run
+
+    body = seed_docs["004"].text
+    rows = [
+        {"id": "dated", "text": body, "date": "2025-07-16", "outlet": "Paper A"},
+        {"id": "same-text", "text": body, "date": "2025-07-17", "outlet": "Paper A"},
+        {"id": "wire-copy", "text": "Wire headline on minerals\n" + body.split("\n", 1)[1],
+         "date": "2025-07-17", "outlet": "Wire B"},
+        {"id": "undated", "text": seed_docs["002"].text},
+        {"id": "only-banner", "text": "We use cookies to improve our site.\nAccept all cookies"},
+        {"id": "thai", "text": "แร่หายาก\n\n" + "กรุงเทพมหานครประกาศมาตรการใหม่เกี่ยวกับแร่หายาก "
+                               "รัฐบาลไทยเจรจาเรื่องแร่หายากกับสหรัฐอเมริกาในสัปดาห์นี้ " * 3},
+    ]
+    archive = tmp_path / "in.jsonl"
+    archive.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    result = run([archive], Config(), tmp_path / "out")
+    digest = json.loads((tmp_path / "out" / "digest.json").read_text("utf-8"))
+    docs = {d["id"]: d for d in digest["documents"]}
+    report = digest["clustering"]
+    assert docs["same-text"]["duplicate_of"] == "dated"
+    assert docs["same-text"]["duplicate_kind"] == "exact"
+    assert report["identical_text"] == {"dated": ["same-text"]}
+    assert docs["wire-copy"]["duplicate_kind"] == "reprint"
+    event = next(e for e in digest["events"] if "dated" in e["documents"])
+    assert sorted(event["copies"]) == ["same-text", "wire-copy"]
+    assert {"Paper A", "Wire B"} <= set(event["outlets"])  # the reprint's outlet is listed
+    assert event["independent_sources"] == len(event["documents"])  # copies do not count
+    assert not {"same-text", "wire-copy"} & set(event["documents"])
+    assert docs["wire-copy"]["event"] == event["id"]
+    assert report["undated"] == ["thai", "undated"] and docs["undated"]["cluster_status"] == (
+        "clustered-undated")
+    assert report["no_content"] == ["only-banner"] and docs["only-banner"]["event"] is None
+    assert docs["thai"]["lang"] == "und" and "thai" in report["unidentified_language"]
+    assert docs["thai"]["event"] is not None  # clustered by its embedding and terms
+    assert result.exit_code in (0, 2)

@@ -155,6 +155,8 @@ class EventStream:
             self.corpus.add(docs)
         vectors, terms = self._centred(docs), self._term_rows(docs)
         w = self.params
+        if date is None:  # the undated step may join any event, closed ones included
+            self._open_events = list(self.events)
         self._open_events = [e for e in self._open_events if _is_open(e, date, w.window_days)]
         open_events = self._open_events
         groups = self._link(open_events, vectors, terms, np.ones(len(docs)), w.event_threshold)
@@ -197,6 +199,8 @@ class EventStream:
         if not new_events:
             return
         w = self.params
+        if date is None:
+            self._open_stories = list(self.stories)
         self._open_stories = [s for s in self._open_stories
                               if _is_open(s, date, w.story_window_days)]
         open_stories = list(self._open_stories)

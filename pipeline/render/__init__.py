@@ -18,6 +18,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+
+def sources_line(event: dict[str, Any]) -> str:
+    """Independent sources, then the copies folded in and every outlet (plain text)."""
+    copies = event.get("copies") or []
+    outlets = event.get("outlets") or []
+    line = f"{event.get('independent_sources', len(event.get('documents') or []))} independent"
+    if copies:
+        line += f"; {len(copies)} copies or translations folded in ({', '.join(copies)})"
+    if outlets:
+        line += f"; outlets: {', '.join(outlets)}"
+    return line
+
 LANG_NAMES: dict[str, str] = {
     "en": "English",
     "zh": "Chinese 中文",
@@ -242,3 +254,4 @@ __all__ = [
     "render_markdown",
     "write_digest",
 ]
+

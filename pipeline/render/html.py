@@ -27,6 +27,7 @@ from pipeline.render import (
     primary_title,
     segment_anchor,
     segment_counts,
+    sources_line,
 )
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -206,6 +207,7 @@ def _event(d: dict[str, Any], view: EventView) -> list[str]:
         f"<dt>Date</dt><dd>{escape(str(event.get('date') or 'unknown'))}</dd>",
         f"<dt>Event id</dt><dd>{escape(str(event.get('id')))}</dd>",
         f"<dt>Documents</dt><dd>{', '.join(members) or 'none'}</dd>",
+        f"<dt>Sources</dt><dd>{escape(sources_line(event))}</dd>",
         "</dl>",
     ]
     summary = event.get("summary") or {}

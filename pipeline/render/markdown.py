@@ -23,6 +23,7 @@ from pipeline.render import (
     lang_name,
     primary_title,
     segment_counts,
+    sources_line,
 )
 
 # Characters that change Markdown structure anywhere in a line. `<` becomes an entity
@@ -137,8 +138,9 @@ def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
         meta = ", ".join(md_escape(x) for x in (doc.get("outlet"), doc.get("lang")) if x)
         link = _link(md_escape(doc_id), anchors.get(str(doc_id)))
         members.append(f"{link} ({meta})" if meta else link)
-    out += [f"- **Event id:** {md_escape(event.get('id'))}"]
-    out += [f"- **Documents:** {', '.join(members) or 'none'}", ""]
+    out += [f"- **Event id:** {md_escape(event.get('id'))} (story {md_escape(event.get('story'))})"]
+    out += [f"- **Documents:** {', '.join(members) or 'none'}"]
+    out += [f"- **Sources:** {md_escape(sources_line(event))}", ""]
 
     summary = event.get("summary") or {}
     for lang in event_langs(d, event):
