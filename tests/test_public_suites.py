@@ -80,37 +80,3 @@ def test_linking_suite_links_translations():
     assert result.figures["linking.ntrex.linked_share"] >= 0.5
     assert result.figures["linking.ntrex.translation_dup_precision"] == 1.0
     assert result.figures["linking.ntrex.translation_dup_recall"] > 0
-
-
-def test_dedup_suite_finds_copies_and_keeps_same_event_articles_apart():
-    _need("ecbplus-event-clusters")
-    from pipeline.eval.public import build_dedup_set, dedup_suite
-
-    docs, variants, _ = build_dedup_set(20)
-    again, _, _ = build_dedup_set(20)
-    assert [d.id for d in docs] == [d.id for d in again]  # seeded: same set every run
-    assert [d.text for d in docs] == [d.text for d in again]
-    assert len(docs) == 20 and len(variants) == 10
-    assert {kind for kind, _ in variants.values()} == {"exact", "drop_sentence", "surface",
-                                                       "number"}
-    result = dedup_suite(20)
-    _shares_in_range(result.figures)
-    assert result.figures["dedup.ecbplus.exact.recall"] == 1.0
-    assert result.figures["dedup.ecbplus.pair_recall"] >= 0.5
-    assert result.figures["dedup.ecbplus.same_event.kept_apart_share"] == 1.0
-    assert result.figures["dedup.ecbplus.pair_precision"] == 1.0
-
-
-def test_number_variant_restyles_one_number_and_keeps_its_value():
-    import random
-
-    from pipeline.eval.public_dedup import _NUMBER, _number, _reformat_number
-
-    text = "At 4:59 a 33-year-old, 5% off, 20,000 people, 2.6 points, 3 men, 12345 votes in 2013"
-    found = [(m.group(), _reformat_number(m.group())) for m in _NUMBER.finditer(text)]
-    assert found == [("20,000", "20000"), ("2.6", "2.60"), ("3", "three"), ("12345", "12,345")]
-    assert _reformat_number("33") == "thirty-three"
-    lines = ["Headline 7", "Tara Reid, 33, entered rehab on May 2, 2013."]
-    variants = {_number(lines, random.Random(seed))[1] for seed in range(20)}
-    assert variants == {"Tara Reid, thirty-three, entered rehab on May 2, 2013.",
-                        "Tara Reid, 33, entered rehab on 2 May 2013."}

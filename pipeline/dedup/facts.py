@@ -16,7 +16,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|"
                      r"billion|trillion)?", re.IGNORECASE)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z])")
+# BBC, MWP, iPhone, McIlroy; not shouted words (ANOTHER BLACK PERSON), which translators do
+_ACRONYM = re.compile(r"(?<![A-Za-z])(?:[A-Z]{2,5}|[A-Z]?[a-z]+[A-Z][A-Za-z]*)(?![A-Za-z])")
 SMALL_NUMBER = 10  # English spells these out ("three"), CJK writes digits: not comparable
 
 
