@@ -36,7 +36,9 @@ def _status(doc: Document) -> str:
         return "no-vector"
     return "clustered" if doc.date is not None else "clustered-undated"
 
-def _root(doc: Document, by_id: dict[str, Document]) -> Document:
+
+def duplicate_root(doc: Document, by_id: dict[str, Document]) -> Document:
+    """Follow `duplicate_of` to the document that was kept (guarding against cycles)."""
     seen = {doc.id}
     while doc.duplicate_of in by_id and doc.duplicate_of not in seen:
         doc = by_id[doc.duplicate_of]
@@ -64,7 +66,7 @@ def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event
     copies: dict[str, list[str]] = defaultdict(list)
     for doc in publication_order(docs):
         if doc.duplicate_of is not None:
-            copies[_root(doc, by_id).id].append(doc.id)
+            copies[duplicate_root(doc, by_id).id].append(doc.id)
     events = []
     for group in stream.events:
         members = [by_id[m] for m in group.members]
@@ -106,5 +108,6 @@ __all__ = [
     "EventStream",
     "cluster_documents",
     "clustering_report",
+    "duplicate_root",
     "embedding_text",
 ]

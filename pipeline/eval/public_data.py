@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.cluster import duplicate_root
 from pipeline.config import Config
 from pipeline.embed import Embedder
 from pipeline.model import Document, Event
@@ -101,15 +102,6 @@ def embed_all(docs: Sequence[Document], embedder: Embedder, progress: Progress, 
     for start in range(0, len(docs), chunk):
         embed_documents(list(docs[start : start + chunk]), embedder, show=False)
         report(progress, label, min(start + chunk, len(docs)), len(docs))
-
-
-def duplicate_root(doc: Document, by_id: dict[str, Document]) -> Document:
-    """Follow `duplicate_of` to the document that was kept (guarding against cycles)."""
-    seen = {doc.id}
-    while doc.duplicate_of in by_id and doc.duplicate_of not in seen:
-        doc = by_id[doc.duplicate_of]
-        seen.add(doc.id)
-    return doc
 
 
 def resolved_events(docs: Sequence[Document], events: Iterable[Event]) -> dict[str, str]:
