@@ -165,3 +165,9 @@ def test_parse_and_format() -> None:
 def test_vague_amounts_are_not_read_as_exact_ones(text: str, english: str) -> None:
     """数 before 千亿 means "several": never a made-up $100 billion."""
     assert cjk_numbers_to_english(text) == english
+
+
+def test_a_space_before_the_large_unit_is_read():
+    """zh-TW NTREX writes `110 億`: the value must match the English `$11 billion`."""
+    assert cjk_numbers_to_english("出口額達110 億美元") == "出口額達$11 billion"
+    assert cjk_numbers_to_english("約 300 萬人") == "約 3 million people"
