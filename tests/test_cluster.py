@@ -235,3 +235,19 @@ def test_real_articles_give_the_same_events_in_any_input_order(evaldata):
     for doc_id, (original, _) in marks.items():  # every version folds into its English one
         article, lang = doc_id.rsplit(".", 1)
         assert original == (None if lang == "en" else f"{article}.en"), doc_id
+
+
+def test_a_stream_fed_day_by_day_keeps_running_statistics(stub_terms):
+    """Without a batch's statistics the stream accumulates its own, and still recovers the
+    events from documents that arrive one day at a time."""
+    from pipeline.cluster.stream import EventStream
+
+    docs = _docs(3, 4)
+    stream = EventStream(PARAMS)
+    for day in sorted({d.date for d in docs}):
+        stream.add_step([d for d in docs if d.date == day], day)
+    assert stream.corpus.docs == len(docs) and stream.corpus.lang_n["en"] == len(docs)
+    found = sorted(sorted(e.members) for e in stream.events)
+    assert found == [[f"e{e}-d{k}" for k in range(4)] for e in range(3)]
+    with pytest.raises(ValueError, match="date order"):
+        stream.add_step(docs[:1], min(d.date for d in docs) - dt.timedelta(days=1))

@@ -121,7 +121,8 @@ class EventStream:
         self.stories: list[_Group] = []
         self._story_by_id: dict[str, _Group] = {}
         # groups that can still take documents; steps come in date order, so a group that
-        # fell out of its window never comes back and is dropped from these lists
+        # fell out of its window is dropped from these lists (only the last, undated step
+        # looks at every group again)
         self._open_events: list[_Group] = []
         self._open_stories: list[_Group] = []
         self._last_date: dt.date | None = None
