@@ -80,3 +80,16 @@ def test_linking_suite_links_translations():
     assert result.figures["linking.ntrex.linked_share"] >= 0.5
     assert result.figures["linking.ntrex.translation_dup_precision"] == 1.0
     assert result.figures["linking.ntrex.translation_dup_recall"] > 0
+
+
+def test_ntrex_event_reference_names_real_articles_once():
+    _need("ntrex128")
+    from pipeline.eval.public_events import ntrex_event_of
+    from pipeline.paths import evaldata_dir
+
+    articles = set((evaldata_dir() / "ntrex128" / "docids.txt").read_text("utf-8").split())
+    events = ntrex_event_of([f"{a}.en" for a in sorted(articles)])
+    grouped = {k: v for k, v in events.items() if v != k.rsplit(".", 1)[0]}
+    assert len(set(grouped.values())) == 11 and len(grouped) == 34  # every listed id is real
+    assert events["rt.com.91337.en"] == events["reuters.218932.en"]  # Macedonia referendum
+    assert events["bbc.381647.en"] == "bbc.381647"  # Kanye's new name: an event of its own
