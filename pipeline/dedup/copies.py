@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from pipeline.dedup.text import normalise_text, shingles
+from pipeline.dedup.text import is_cjk_text, normalise_text, shingles
 from pipeline.model import Document, publication_order
 
 NUM_PERM = 128
@@ -41,9 +41,17 @@ def copy_text(doc: Document) -> str:
     tell a copy from a quote (a two-line brief); the title when there is nothing else."""
     body = [seg.text for _, seg in doc.content_segments if seg.role == "body"]
     titles = [seg.text for _, seg in doc.content_segments if seg.role == "title"]
-    if body and len(shingles("\n".join(body))) >= MIN_PARTIAL_SHINGLES:
+    if body and _shingle_count("\n".join(body)) >= MIN_PARTIAL_SHINGLES:
         return "\n".join(body)
     return "\n".join(titles + body)
+
+
+def _shingle_count(text: str) -> int:
+    """How many shingles `shingles` would make, without building the set (an upper bound)."""
+    norm = normalise_text(text)
+    if is_cjk_text(norm):
+        return max(0, len(norm.replace(" ", "")) - 3)
+    return max(0, len(norm.split()) - 4)
 
 
 def _hashed(grams: set[str]) -> np.ndarray:

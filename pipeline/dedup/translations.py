@@ -32,12 +32,13 @@ _SIMPLIFIED_ONLY = re.compile(r"[们这个说为国会时来对发经还过进�
 _TRADITIONAL_ONLY = re.compile(r"[們這個說為國會時來對發經還過進動種]")
 
 
-def script_variant(doc: Document) -> str:
-    """The language, with traditional Chinese told apart from simplified."""
+def script_variant(doc: Document, text: str | None = None) -> str:
+    """The language, with traditional Chinese told apart from simplified (`text`: the
+    document's `copy_text`, when the caller has it already)."""
     lang = doc.main_lang
     if lang != "zh":
         return lang
-    text = copy_text(doc)
+    text = copy_text(doc) if text is None else text
     trad = len(_TRADITIONAL_ONLY.findall(text))
     return "zh-hant" if trad > len(_SIMPLIFIED_ONLY.findall(text)) else "zh"
 
@@ -54,10 +55,6 @@ def centred_vectors(vectors: np.ndarray, groups: list[str]) -> np.ndarray:
     return normalise(out)
 
 
-def _english_length(doc: Document, variant: str) -> float:
-    return len(copy_text(doc)) / CHARS_PER_ENGLISH_CHAR.get(variant, 1.0)
-
-
 def _in_window(a: Document, b: Document, window_days: int) -> bool:
     return a.date is None or b.date is None or abs((a.date - b.date).days) <= window_days
 
@@ -67,12 +64,13 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
     kept = [d for d in publication_order(docs) if d.duplicate_of is None and d.vector is not None]
     if len(kept) < 2:
         return 0
-    variants = [script_variant(d) for d in kept]
+    texts = [copy_text(d) for d in kept]  # read once: variant, facts and length use it
+    variants = [script_variant(d, t) for d, t in zip(kept, texts)]
     codes = {v: n for n, v in enumerate(sorted(set(variants)))}
     variant_codes = np.array([codes[v] for v in variants])
     vectors = centred_vectors(np.vstack([d.vector for d in kept]), variants)
-    doc_facts = [facts(copy_text(d)) for d in kept]
-    lengths = [_english_length(d, v) for d, v in zip(kept, variants)]
+    doc_facts = [facts(t) for t in texts]
+    lengths = [len(t) / CHARS_PER_ENGLISH_CHAR.get(v, 1.0) for t, v in zip(texts, variants)]
     ordinals = [d.date.toordinal() for d in kept if d.date is not None]  # dated come first
     marked = 0
     for i, doc in enumerate(kept):
