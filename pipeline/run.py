@@ -1,9 +1,9 @@
 """The pipeline, in order. This file is the one place the stage order lives.
 
 Per document: segment → language → clean (roles) → metadata → fallback title → repeated
-sentences → entities. Across documents: copies → document embeddings → translations → events (and stories) → sentence
-embeddings of event members → summaries and titles (translating only what readers will see) →
-render. A document whose stage fails is reported
+sentences → entities. Across documents: copies → document embeddings → translations →
+events (and stories) → sentence embeddings of event members → summaries and titles
+(translating only what readers will see) → render. A document whose stage fails is reported
 and dropped; the run goes on.
 """
 

@@ -84,7 +84,7 @@ def test_linking_suite_links_translations():
 
 def test_ntrex_event_reference_names_real_articles_once():
     _need("ntrex128")
-    from pipeline.eval.public_events import ntrex_event_of
+    from pipeline.eval.references import ntrex_event_of
     from pipeline.paths import evaldata_dir
 
     articles = set((evaldata_dir() / "ntrex128" / "docids.txt").read_text("utf-8").split())

@@ -37,7 +37,7 @@ from pipeline.eval.public_data import (
     read_ecbplus,
     same_label_pairs,
 )
-from pipeline.eval.public_events import ntrex_event_of
+from pipeline.eval.references import load_references, ntrex_event_of, seeds_folder
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 from pipeline.run import build_embedder
@@ -64,16 +64,10 @@ def _prepared(docs: list[Document], config: Config) -> list[Document]:
 
 
 def seed_split(config: Config) -> Split:
-    import tomllib
-
     from pipeline.ingest import read_inputs
-    from pipeline.paths import project_root
 
-    root = project_root()
-    with open(root / "eval" / "references" / "seed_events.toml", "rb") as fh:
-        grouping = tomllib.load(fh)["event"]
-    gold = {doc: event["name"] for event in grouping for doc in event["documents"]}
-    docs = _prepared(read_inputs([root / "seeds"]).documents, config)
+    gold = {doc: event.name for event in load_references().events for doc in event.documents}
+    docs = _prepared(read_inputs([seeds_folder()]).documents, config)
     return Split(docs, gold, gold)
 
 

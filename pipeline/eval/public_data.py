@@ -19,7 +19,7 @@ from pipeline.config import Config
 from pipeline.embed import Embedder
 from pipeline.model import Document, Event
 from pipeline.paths import evaldata_dir
-from pipeline.run import embed_documents, process_document
+from pipeline.run import EMBED_BATCH, embed_documents, process_document
 
 Progress = Callable[[str, int, int], None] | None
 
@@ -97,8 +97,8 @@ def process_all(docs: Sequence[Document], config: Config, progress: Progress,
 
 
 def embed_all(docs: Sequence[Document], embedder: Embedder, progress: Progress, label: str,
-              chunk: int = 8) -> None:
-    """`embed_documents` a few documents at a time, so progress can be shown."""
+              chunk: int = EMBED_BATCH) -> None:
+    """`embed_documents` one batch at a time, so progress can be shown."""
     for start in range(0, len(docs), chunk):
         embed_documents(list(docs[start : start + chunk]), embedder, show=False)
         report(progress, label, min(start + chunk, len(docs)), len(docs))

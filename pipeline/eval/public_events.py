@@ -24,6 +24,7 @@ from pipeline.eval.public_data import (
     resolved_events,
     same_label_pairs,
 )
+from pipeline.eval.references import ntrex_event_of
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document, Event
 from pipeline.run import build_embedder, group_events
@@ -136,31 +137,13 @@ def _topic_key(label: str) -> tuple[int, str]:
     return (int(head) if head.isdigit() else 0, label)
 
 
-def ntrex_event_of(doc_ids: list[str]) -> dict[str, str]:
-    """Each NTREX version's hand-judged event (eval/references/ntrex_events.toml): several
-    outlets reported the same happening that weekend; an article listed nowhere is its own."""
-    import tomllib
-
-    from pipeline.paths import project_root
-
-    with open(project_root() / "eval" / "references" / "ntrex_events.toml", "rb") as fh:
-        grouping = tomllib.load(fh)["event"]
-    event_of = {article: e["name"] for e in grouping for article in e["documents"]}
-    out = {}
-    for doc_id in doc_ids:
-        article = doc_id.rsplit(".", 1)[0]
-        out[doc_id] = event_of.get(article, article)
-    return out
-
-
 def linking_suite(limit: int | None, progress: Progress = None,
                   config: Config | None = None) -> SuiteResult:
     """Do the en/zh/ja/ko versions of one NTREX article end up as one event?
 
-    `limit` counts documents: max(1, limit // 5) articles, five versions each (en, zh-CN,
-    zh-TW, ja, ko),
-    whole articles. A version counts as linked when it is in its
-    article's event or marked a duplicate (any kind) of a document that is.
+    `limit` counts documents: max(1, limit // 5) articles, five whole versions each (en,
+    zh-CN, zh-TW, ja, ko). A version counts as linked when it is in its article's event or
+    marked a duplicate (any kind) of a document that is.
     """
     start = time.perf_counter()
     config = config or Config()

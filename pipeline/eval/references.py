@@ -137,6 +137,16 @@ def _read(path: Path) -> dict:
         return tomllib.load(fh)
 
 
+def ntrex_event_of(doc_ids: list[str], folder: Path | None = None) -> dict[str, str]:
+    """Each NTREX version's hand-judged event (`ntrex_events.toml`): several outlets reported
+    the same happening that weekend; an article listed nowhere is its own event."""
+    folder = default_folder() if folder is None else Path(folder)
+    grouping = _read(folder / "ntrex_events.toml")["event"]
+    event_of = {article: e["name"] for e in grouping for article in e["documents"]}
+    return {doc_id: event_of.get(doc_id.rsplit(".", 1)[0], doc_id.rsplit(".", 1)[0])
+            for doc_id in doc_ids}
+
+
 def _fact(raw: dict) -> Fact:
     return Fact(
         id=raw["id"],
