@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.entities import amount_keys, glossary_entities, name_keys
+from pipeline.entities import amount_keys, glossary_entities, glossary_entities_many, name_keys
 
 
 def test_same_entity_in_four_languages():
@@ -17,6 +17,17 @@ def test_japanese_seed_sentence(seed_docs):
     found = set(glossary_entities(text, "ja"))
     assert {"person:jd_vance", "person:donald_trump", "term:critical_minerals",
             "gpe:china", "term:rare_earths", "term:supply_chain"} <= found
+
+
+def test_batched_entities_equal_one_call_per_sentence(seed_docs):
+    """The pipe form annotate_document uses finds exactly what one call per sentence finds,
+    over every sentence of the five seeds (English with Chinese, Japanese, Korean parts)."""
+    segs = [seg for doc in seed_docs.values() for seg in doc.segments]
+    texts, langs = [s.text for s in segs], [s.lang for s in segs]
+    assert {"en", "zh", "ja"} <= set(langs)
+    batched = glossary_entities_many(texts, langs)
+    assert batched == [glossary_entities(t, lang) for t, lang in zip(texts, langs)]
+    assert sum(map(len, batched)) > 50
 
 
 def test_terms_match_case_blind_names_do_not():

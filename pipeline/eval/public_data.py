@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.cluster import duplicate_root
+from pipeline.cluster.features import EMBED_CHARS
 from pipeline.config import Config
 from pipeline.embed import Embedder
 from pipeline.model import Document, Event
@@ -97,10 +98,11 @@ def process_all(docs: Sequence[Document], config: Config, progress: Progress,
 
 
 def embed_all(docs: Sequence[Document], embedder: Embedder, progress: Progress, label: str,
-              chunk: int = EMBED_BATCH) -> None:
-    """`embed_documents` one batch at a time, so progress can be shown."""
+              chars: int = EMBED_CHARS, chunk: int = EMBED_BATCH) -> None:
+    """`embed_documents` one batch at a time, so progress can be shown; `chars` is the
+    configured budget (`Config.embed_chars`)."""
     for start in range(0, len(docs), chunk):
-        embed_documents(list(docs[start : start + chunk]), embedder, show=False)
+        embed_documents(list(docs[start : start + chunk]), embedder, show=False, chars=chars)
         report(progress, label, min(start + chunk, len(docs)), len(docs))
 
 

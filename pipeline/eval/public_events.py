@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from typing import Any
 
+from pipeline.cluster import duplicate_root
 from pipeline.config import Config
 from pipeline.eval.base import SuiteResult
 from pipeline.eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
@@ -39,7 +40,8 @@ def _run_stages(docs: list[Document], config: Config, progress: Progress,
     docs, problems = process_all(docs, config, progress, f"{name}: reading")
     embedder = build_embedder(config)
     events = group_events(docs, config,
-                          lambda batch: embed_all(batch, embedder, progress, f"{name}: embedding"))
+                          lambda batch: embed_all(batch, embedder, progress, f"{name}: embedding",
+                                                  config.embed_chars))
     return docs, events, problems
 
 
@@ -167,10 +169,12 @@ def linking_suite(limit: int | None, progress: Progress = None,
             row[f"{m.rsplit('.', 1)[1]}_duplicate_of"] = by_id[m].duplicate_of
         result.rows.append(row)
     dup = pair_precision_recall(duplicate_pairs(docs), same_label_pairs(gold))
+    family = {d.id: duplicate_root(d, by_id).id for d in docs}  # before events merge outlets
     result.figures = _rounded({
         "linking.ntrex.linked_share": linked / max(1, len(by_article)),
         **_partition_figures("linking.ntrex", pred, gold),
         **_partition_figures("linking.ntrex.events", pred, ntrex_event_of(list(pred))),
+        **_partition_figures("linking.ntrex.families", family, gold),
         "linking.ntrex.translation_dup_precision": dup.precision,
         "linking.ntrex.translation_dup_recall": dup.recall,
     })
@@ -184,6 +188,9 @@ def linking_suite(limit: int | None, progress: Progress = None,
         ("linking.ntrex.bcubed_*/ari score events against articles (two outlets' reports of one "
          "happening count as an error there); linking.ntrex.events.* against the hand-judged "
          "events of eval/references/ntrex_events.toml, the grouping a digest should show"),
+        ("linking.ntrex.families.* score the duplicate families (each document with the copies "
+         "and translations folded into it) against articles: do the flagged cross-lingual "
+         "duplicates recover the documents, before events merge outlets"),
     ]
     result.seconds = round(time.perf_counter() - start, 2)
     return result
