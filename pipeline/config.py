@@ -37,6 +37,8 @@ class Config:
     embedding_weight: float = field(default_factory=lambda: value("event", "embedding_weight"))
     cluster_threshold: float = field(default_factory=lambda: value("event", "threshold"))
     story_threshold: float = field(default_factory=lambda: value("story", "threshold"))
+    cohesion_ratio: float = field(default_factory=lambda: value("event", "cohesion_ratio"))
+    cohesion_sure: float = field(default_factory=lambda: value("event", "cohesion_sure"))
     date_window_days: int = 7  # an event takes no document dated further from its last one
     story_window_days: int = 30  # the same for a story (the topic level above events)
     summary_min: int = 3
@@ -59,7 +61,8 @@ class Config:
         from pipeline.cluster.stream import ClusterParams
 
         return ClusterParams(self.embedding_weight, self.cluster_threshold, self.story_threshold,
-                             self.date_window_days, self.story_window_days)
+                             self.date_window_days, self.story_window_days,
+                             self.cohesion_ratio, self.cohesion_sure)
 
     def with_overrides(self, **changes) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

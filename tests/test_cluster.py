@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.cluster import ClusterParams, cluster_documents, clustering_report
 from pipeline.cluster.features import document_terms, embedding_text
-from pipeline.cluster.linkage import average_linkage
+from pipeline.cluster.linkage import CohesionRule, average_linkage, cohesion
 from pipeline.config import Config
 from pipeline.model import Document
 from tests.conftest import ROOT
@@ -46,6 +46,36 @@ def test_average_linkage_merges_by_mean_similarity_and_keeps_frozen_apart():
     assert [0, 2, 3] in groups and [1] in groups and [4] in groups
     free = average_linkage(v @ v.T, np.ones(5), np.zeros(5, bool), 0.7)
     assert [0, 1, 2, 3] in free  # unfrozen, the two old units may merge
+
+
+def _twins_and_a_loose_event() -> np.ndarray:
+    """Units 0-2 and 3-5: two tight events of one kind (within 0.95, across 0.75); units
+    6-9: one loose event whose two halves (within 0.75) are 0.68 apart."""
+    sim = np.full((10, 10), 0.1)
+    sim[:3, :3] = sim[3:6, 3:6] = 0.95
+    sim[:3, 3:6] = sim[3:6, :3] = 0.75
+    sim[6:10, 6:10] = 0.68
+    sim[6:8, 6:8] = sim[8:10, 8:10] = 0.75
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+def test_cohesion_rule_keeps_twin_events_apart_but_joins_a_loose_events_halves():
+    sim = _twins_and_a_loose_event()
+    plain = average_linkage(sim, np.ones(10), np.zeros(10, bool), 0.6)
+    assert [0, 1, 2, 3, 4, 5] in plain  # one threshold: the twins merge
+    ruled = average_linkage(sim, np.ones(10), np.zeros(10, bool), 0.6, CohesionRule(0.9, 0.9))
+    assert ruled == [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
+    # above `sure` the rule steps aside; a ratio of 0 turns it off
+    assert [0, 1, 2, 3, 4, 5] in average_linkage(sim, np.ones(10), np.zeros(10, bool), 0.6,
+                                                 CohesionRule(0.9, 0.7))
+    assert average_linkage(sim, np.ones(10), np.zeros(10, bool), 0.6, CohesionRule(0.0)) == plain
+
+
+def test_cohesion_is_the_mean_similarity_of_member_pairs():
+    sim = _twins_and_a_loose_event()
+    assert cohesion(sim[:3, :3].sum(), 3) == pytest.approx(0.95)
+    assert cohesion(sim[6:10, 6:10].sum(), 4) == pytest.approx((2 * 0.75 + 4 * 0.68) / 6)
 
 
 def _docs(n_events: int = 3, per_event: int = 4) -> list[Document]:
@@ -207,6 +237,43 @@ def test_bad_input_rules_reach_the_json(tmp_path, seed_docs):
     assert docs["thai"]["lang"] == "und" and "thai" in report["unidentified_language"]
     assert docs["thai"]["event"] is not None  # clustered by its embedding and terms
     assert result.exit_code in (0, 2)
+
+
+def test_cohesion_rule_parts_real_twin_events(evaldata):
+    """ECB+ topics 7, 25, 35, 39: each holds two events of one kind (two Klitschko title
+    defences, two Saints players on injured reserve, two Chargers DUI arrests, two Doctor Who
+    castings). One threshold merges the Klitschko and the Chargers twins; with the calibrated
+    cohesion rule every event is pure and those twins are each whole."""
+    from collections import Counter, defaultdict
+    from dataclasses import replace
+
+    from pipeline.eval.public_data import embed_all, process_all, read_ecbplus, resolved_events
+    from pipeline.eval.public_events import _ecbplus_document
+    from pipeline.run import build_embedder, find_duplicates
+
+    if not (evaldata / "ecbplus-event-clusters").exists():
+        pytest.skip("evaldata not present")
+    records = [r for r in read_ecbplus(None) if r["topic"] in ("7", "25", "35", "39")]
+    config = Config()
+    assert config.cohesion_ratio > 0
+    docs, _ = process_all([_ecbplus_document(r) for r in records], config, None, "")
+    embedder = build_embedder(config)
+    find_duplicates(docs, config, lambda batch: embed_all(batch, embedder, None, ""))
+    gold = {r["id"]: r["subtopic"] for r in records}
+
+    def events(params: ClusterParams) -> list[Counter[str]]:
+        found: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for doc_id, event in resolved_events(docs, cluster_documents(docs, params)).items():
+            found[event][gold[doc_id]] += 1
+        return list(found.values())
+
+    ruled = events(config.cluster_params())
+    assert all(len(e) == 1 for e in ruled)  # pure
+    for twin in ("7_ecb", "7_ecbplus", "35_ecb", "35_ecbplus"):
+        assert sum(1 for e in ruled if twin in e) == 1, twin
+    plain = events(replace(config.cluster_params(), cohesion_ratio=0.0))
+    assert {"7_ecb", "7_ecbplus"} in [set(e) for e in plain]
+    assert {"35_ecb", "35_ecbplus"} in [set(e) for e in plain]
 
 
 def test_real_articles_give_the_same_events_in_any_input_order(evaldata):

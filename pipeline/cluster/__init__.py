@@ -92,6 +92,8 @@ def clustering_report(docs: list[Document], params: ClusterParams) -> dict:
                   "identical-text": IDENTICAL_TEXT_RULE},
         "thresholds": {"embedding_weight": params.embedding_weight,
                        "event": params.event_threshold, "story": params.story_threshold,
+                       "cohesion_ratio": params.cohesion_ratio,
+                       "cohesion_sure": params.cohesion_sure,
                        "window_days": params.window_days,
                        "story_window_days": params.story_window_days},
         "undated": sorted(d.id for d in docs if d.cluster_status == "clustered-undated"),

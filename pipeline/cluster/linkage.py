@@ -10,6 +10,8 @@ not rewritten by a later day.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import sparse
 
@@ -22,9 +24,41 @@ def cross_products(dense: np.ndarray, terms: sparse.csr_matrix, weight: float) -
     return out
 
 
+@dataclass(frozen=True)
+class CohesionRule:
+    """When two clusters of two or more members each may not merge although their mean
+    cross similarity passed the threshold: when it is below `sure` and below `ratio` × the
+    mean of their own cohesions (mean similarity of their member pairs).
+
+    One global threshold cannot tell two events of one kind (a quake in 2008, another in
+    2013) from two halves of one event: on ECB+ the twins' cross similarity (up to 0.27)
+    is above the within similarity of looser events (down to 0.19), yet 98% of articles
+    have their nearest neighbour in their own event. Relative to the clusters' own
+    tightness, the twins stand apart. A document joining a cluster is never vetoed.
+    """
+
+    ratio: float = 0.0  # 0 turns the rule off
+    sure: float = 1.0  # at or above this mean similarity, clusters merge whatever their cohesion
+
+    def vetoes(self, value: float, self_i: float, n_i: float, self_j: float, n_j: float) -> bool:
+        if not self.ratio or min(n_i, n_j) < 2 or value >= self.sure:
+            return False
+        return value < self.ratio * (cohesion(self_i, n_i) + cohesion(self_j, n_j)) / 2
+
+
+NO_RULE = CohesionRule()
+
+
+def cohesion(self_sum: float, count: float) -> float:
+    """Mean similarity of a cluster's distinct member pairs, from its self cross-product
+    (which also holds each member's similarity to itself: 1 for unit vectors)."""
+    return (self_sum - count) / (count * (count - 1))
+
+
 def average_linkage(cross: np.ndarray, counts: np.ndarray, frozen: np.ndarray,
-                    threshold: float) -> list[list[int]]:
-    """Merge the closest pair while its mean pairwise similarity is ≥ threshold.
+                    threshold: float, rule: CohesionRule = NO_RULE) -> list[list[int]]:
+    """Merge the closest pair while its mean pairwise similarity is ≥ threshold and `rule`
+    does not veto it (a vetoed pair is looked at again once either side has changed).
 
     Ties go to the lowest indices, so the caller's unit order (canonical) fixes the result.
     Returns groups of unit indices in order of their first unit; each holds ≤ 1 frozen unit.
@@ -54,6 +88,12 @@ def average_linkage(cross: np.ndarray, counts: np.ndarray, frozen: np.ndarray,
         if best_value[i] < threshold or not np.isfinite(best_value[i]):
             break
         j = int(best[i])
+        if rule.vetoes(best_value[i], cross[i, i], counts[i], cross[j, j], counts[j]):
+            sim[i, j] = sim[j, i] = -np.inf  # until one of them changes (row() resets it)
+            for r in (i, j):
+                best[r] = int(sim[r].argmax())
+                best_value[r] = sim[r, best[r]]
+            continue
         i, j = (i, j) if (frozen[i] or not frozen[j]) and (frozen[i] or i < j) else (j, i)
         cross[i] += cross[j]
         cross[:, i] += cross[:, j]

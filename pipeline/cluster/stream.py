@@ -11,6 +11,8 @@ does not depend on the order the documents were read in.
 
 Similarity is `embedding_weight` × cosine of language-centred embeddings plus the rest ×
 TF-IDF cosine of terms (see `features`), with document frequencies from the stream so far.
+Two events of one kind are kept apart by `linkage.CohesionRule`: clusters that passed the
+threshold still do not merge when they are much less similar to each other than to themselves.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 from scipy import sparse
 
 from pipeline.cluster.features import HASH_BITS, document_terms, tfidf
-from pipeline.cluster.linkage import average_linkage, cross_products
+from pipeline.cluster.linkage import NO_RULE, CohesionRule, average_linkage, cross_products
 from pipeline.embed.base import normalise
 from pipeline.model import Document
 
@@ -38,6 +40,12 @@ class ClusterParams:
     story_threshold: float
     window_days: int = 7
     story_window_days: int = 30
+    cohesion_ratio: float = 0.0  # events only (`linkage.CohesionRule`); 0 turns it off
+    cohesion_sure: float = 1.0
+
+    @property
+    def event_rule(self) -> CohesionRule:
+        return CohesionRule(self.cohesion_ratio, self.cohesion_sure)
 
 
 @dataclass
@@ -160,7 +168,8 @@ class EventStream:
             self._open_events = list(self.events)
         self._open_events = [e for e in self._open_events if _is_open(e, date, w.window_days)]
         open_events = self._open_events
-        groups = self._link(open_events, vectors, terms, np.ones(len(docs)), w.event_threshold)
+        groups = self._link(open_events, vectors, terms, np.ones(len(docs)), w.event_threshold,
+                            w.event_rule)
         new_events: list[_Group] = []
         for event_index, rows in groups:
             ids = [docs[r].id for r in rows]
@@ -181,7 +190,8 @@ class EventStream:
         self._assign_stories(new_events, date)
 
     def _link(self, frozen: list[_Group], vectors: np.ndarray, terms: sparse.csr_matrix,
-              sizes: np.ndarray, threshold: float) -> list[tuple[int | None, list[int]]]:
+              sizes: np.ndarray, threshold: float,
+              rule: CohesionRule = NO_RULE) -> list[tuple[int | None, list[int]]]:
         """Average linkage of new units (rows) with frozen groups; (frozen index, rows)."""
         dense = np.vstack([g.vector for g in frozen] + [vectors]) if frozen else vectors
         term_rows = sparse.vstack([g.terms for g in frozen] + [terms], format="csr")
@@ -189,7 +199,7 @@ class EventStream:
         is_frozen = np.arange(len(counts)) < len(frozen)
         cross = cross_products(dense, term_rows, self.params.embedding_weight)
         out = []
-        for members in average_linkage(cross, counts, is_frozen, threshold):
+        for members in average_linkage(cross, counts, is_frozen, threshold, rule):
             old = [m for m in members if m < len(frozen)]
             rows = [m - len(frozen) for m in members if m >= len(frozen)]
             if rows:

@@ -6,10 +6,12 @@ The split: ECB+ odd-numbered topics (events and topics) and the first half of th
 articles in five versions (translations). The even topics and the second half are never
 looked at here; the evaluation suites report them as held-out. The search is a grid:
 1. `translation.min_cosine`: best F1 of translation pairs on the NTREX half;
-2. `event.embedding_weight` and `event.threshold`: best mean of ECB+ event B-cubed F1 and
+2. `event.embedding_weight`, `event.threshold` and the cohesion rule (`cohesion_ratio`,
+   `cohesion_sure`; ratio 0 is the rule off): best mean of ECB+ event B-cubed F1 and
    NTREX event ARI (against the hand-judged events of eval/references/ntrex_events.toml:
-   outlets reporting one happening are one event; both must hold with one setting), among the settings that reproduce
-   the hand-written grouping of the five seeds (eval/references/seed_events.toml);
+   outlets reporting one happening are one event; both must hold with one setting), among
+   the settings that reproduce the hand-written grouping of the five seeds
+   (eval/references/seed_events.toml);
 3. `story.threshold`: best ECB+ topic B-cubed F1 of the stories, given 2.
 `--write` stores the result in pipeline/data/clustering.toml with the figures reached.
 """
@@ -43,8 +45,10 @@ from pipeline.model import Document
 from pipeline.run import build_embedder
 
 NTREX_LANGS = ("en", "zh", "zh-TW", "ja", "ko")
-WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6)
-EVENT_THRESHOLDS = tuple(np.round(np.arange(0.08, 0.42, 0.02), 2))
+WEIGHTS = (0.2, 0.3, 0.4)
+EVENT_THRESHOLDS = tuple(np.round(np.arange(0.08, 0.32, 0.02), 2))
+COHESION_RULES = ((0.0, 1.0),) + tuple(itertools.product((0.7, 0.75, 0.8, 0.85),
+                                                          (0.24, 0.26, 0.28, 0.3)))
 STORY_THRESHOLDS = tuple(np.round(np.arange(0.02, 0.2, 0.01), 2))
 COSINES = tuple(np.round(np.arange(0.0, 0.6, 0.025), 3))
 
@@ -124,27 +128,31 @@ def calibrate(config: Config, log=print) -> dict:
     translation_f1(ntrex, cosine, window)  # leave the chosen marks in place
     log(f"translation min_cosine {cosine}: pair F1 {cosine_f1[cosine]:.4f}")
     best = None
-    for weight, threshold in itertools.product(WEIGHTS, EVENT_THRESHOLDS):
-        params = ClusterParams(weight, threshold, threshold, window, config.story_window_days)
+    for weight, threshold, (ratio, sure) in itertools.product(WEIGHTS, EVENT_THRESHOLDS,
+                                                              COHESION_RULES):
+        params = ClusterParams(weight, threshold, threshold, window, config.story_window_days,
+                               ratio, sure)
         if not seeds_grouped(seeds, params):
             continue
         ecb_f1 = partition_scores(ecb, params)[0]
         ntrex_ari = partition_scores(ntrex, params)[2]
         score = (ecb_f1 + ntrex_ari) / 2
         if best is None or score > best[0]:
-            best = (score, weight, threshold, ecb_f1, ntrex_ari)
-    _, weight, threshold, ecb_f1, ntrex_ari = best
-    log(f"event: weight {weight} threshold {threshold}: ECB+ F1 {ecb_f1:.4f}, "
-        f"NTREX ARI {ntrex_ari:.4f}")
+            best = (score, weight, threshold, ratio, sure, ecb_f1, ntrex_ari)
+    _, weight, threshold, ratio, sure, ecb_f1, ntrex_ari = best
+    log(f"event: weight {weight} threshold {threshold} cohesion ratio {ratio} sure {sure}: "
+        f"ECB+ F1 {ecb_f1:.4f}, NTREX ARI {ntrex_ari:.4f}")
     story_scores = {}
     for story in STORY_THRESHOLDS:
         if story <= threshold:
-            params = ClusterParams(weight, threshold, story, window, config.story_window_days)
+            params = ClusterParams(weight, threshold, story, window, config.story_window_days,
+                                   ratio, sure)
             story_scores[story] = partition_scores(ecb, params)[1]
     story = max(story_scores, key=lambda s: (round(story_scores[s], 4), s))
     log(f"story threshold {story}: ECB+ topic F1 {story_scores[story]:.4f}")
     return {"translation": {"min_cosine": float(cosine)},
-            "event": {"embedding_weight": float(weight), "threshold": float(threshold)},
+            "event": {"embedding_weight": float(weight), "threshold": float(threshold),
+                      "cohesion_ratio": float(ratio), "cohesion_sure": float(sure)},
             "story": {"threshold": float(story)},
             "provenance": {
                 "split": ("ECB+ odd topics; NTREX-128 first 64 articles x en/zh/zh-TW/ja/ko; "
