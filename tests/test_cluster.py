@@ -72,6 +72,25 @@ def test_cohesion_rule_keeps_twin_events_apart_but_joins_a_loose_events_halves()
     assert average_linkage(sim, np.ones(10), np.zeros(10, bool), 0.6, CohesionRule(0.0)) == plain
 
 
+def test_a_document_clusters_with_its_translations_terms_not_its_copies():
+    from collections import Counter
+
+    from pipeline.cluster import family_terms
+
+    def doc(doc_id: str, terms: dict, original: str | None = None, kind: str | None = None):
+        d = Document(id=doc_id, text="", source="t", duplicate_of=original, duplicate_kind=kind)
+        d.terms = Counter(terms)
+        return d
+
+    docs = [doc("en", {"palu": 2, "tsunami": 1}), doc("zh", {"帕卢": 1, "海啸": 1}, "en", "translation"),
+            doc("ja", {"パル": 1}, "zh", "translation"), doc("copy", {"palu": 9}, "en", "exact"),
+            doc("other", {"rugby": 1})]
+    terms_of = family_terms(docs)
+    assert terms_of(docs[0]) == Counter({"palu": 2, "tsunami": 1, "帕卢": 1, "海啸": 1, "パル": 1})
+    assert docs[0].terms == Counter({"palu": 2, "tsunami": 1})  # its own terms stay as they were
+    assert terms_of(docs[4]) == Counter({"rugby": 1})
+
+
 def test_cohesion_is_the_mean_similarity_of_member_pairs():
     sim = _twins_and_a_loose_event()
     assert cohesion(sim[:3, :3].sum(), 3) == pytest.approx(0.95)
@@ -97,9 +116,9 @@ def _docs(n_events: int = 3, per_event: int = 4) -> list[Document]:
 def stub_terms(monkeypatch):
     from collections import Counter
 
-    from pipeline.cluster import stream
+    from pipeline.cluster import features
 
-    monkeypatch.setattr(stream, "document_terms",
+    monkeypatch.setattr(features, "document_terms",
                         lambda d: Counter({f"event{d.id.split('-')[0]}": 2, d.id: 1}))
     monkeypatch.setattr("pipeline.model.Document.content_segments", property(lambda d: [1]))
     monkeypatch.setattr("pipeline.model.Document.main_lang", property(lambda d: "en"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from pipeline.cluster.features import embedding_text
+from pipeline.cluster.features import TermsOf, cached_terms, embedding_text
 from pipeline.cluster.stream import ClusterParams, CorpusStats, EventStream, step_key
 from pipeline.model import Document, Event, publication_order
 
@@ -45,6 +45,26 @@ def duplicate_root(doc: Document, by_id: dict[str, Document]) -> Document:
         seen.add(doc.id)
     return doc
 
+
+def family_terms(docs: list[Document]) -> TermsOf:
+    """Terms of a document together with those of its translations (`duplicate_kind`
+    "translation", folded into it): an article published in English and Chinese shares
+    Chinese terms with independent Chinese reports of the event, which its English text
+    alone never would. Copies in the same language add nothing new and are left out."""
+    by_id = {d.id: d for d in docs}
+    versions: dict[str, list[Document]] = defaultdict(list)
+    for doc in docs:
+        if doc.duplicate_kind == "translation":
+            versions[duplicate_root(doc, by_id).id].append(doc)
+    pooled: dict[str, Counter[str]] = {}
+    for original, translations in versions.items():
+        terms = Counter(cached_terms(by_id[original]))
+        for translation in translations:
+            terms.update(cached_terms(translation))
+        pooled[original] = terms
+    return lambda doc: pooled.get(doc.id) or cached_terms(doc)
+
+
 def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event]:
     """Events over the documents that are not duplicates and have vectors, in date steps.
 
@@ -52,13 +72,14 @@ def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event
     it (an archive fed day by day uses `EventStream` without them: running statistics).
 
     Sets `Document.event` and `Document.cluster_status` on every document; a duplicate gets
-    its original's event.
+    its original's event. A document clusters with its translations' terms (`family_terms`).
     """
     for doc in docs:
         doc.cluster_status = _status(doc)
         doc.event = None
     usable = [d for d in publication_order(docs) if d.cluster_status.startswith("clustered")]
-    stream = EventStream(params, CorpusStats.of(usable))
+    terms_of = family_terms(docs)
+    stream = EventStream(params, CorpusStats.of(usable, terms_of), terms_of)
     for _, step in itertools.groupby(usable, key=step_key):
         step_docs = list(step)
         stream.add_step(step_docs, step_docs[0].date)
@@ -112,4 +133,5 @@ __all__ = [
     "clustering_report",
     "duplicate_root",
     "embedding_text",
+    "family_terms",
 ]

@@ -14,6 +14,7 @@ import math
 import re
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 
 from pipeline.dedup.text import fold_script
@@ -90,6 +91,16 @@ def document_terms(doc: Document) -> Counter[str]:
         for key in seg.entities:
             counts["@" + key] += KEY_WEIGHT * weight
     return +counts
+
+
+TermsOf = Callable[[Document], Counter[str]]
+
+
+def cached_terms(doc: Document) -> Counter[str]:
+    """`document_terms`, kept on the document: re-clustering (new thresholds) re-reads nothing."""
+    if doc.terms is None:
+        doc.terms = document_terms(doc)
+    return doc.terms
 
 
 def term_index(term: str) -> int:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from pipeline.cluster.features import HASH_BITS, document_terms, tfidf
+from pipeline.cluster.features import HASH_BITS, TermsOf, cached_terms, tfidf
 from pipeline.cluster.linkage import NO_RULE, CohesionRule, average_linkage, cross_products
 from pipeline.embed.base import normalise
 from pipeline.model import Document
@@ -93,11 +93,9 @@ class CorpusStats:
     lang_sum: dict[str, np.ndarray] = field(default_factory=dict)
     lang_n: Counter[str] = field(default_factory=Counter)
 
-    def add(self, docs: list[Document]) -> None:
+    def add(self, docs: list[Document], terms_of: TermsOf = cached_terms) -> None:
         for doc in docs:
-            if doc.terms is None:  # kept, so re-clustering (new thresholds) re-reads nothing
-                doc.terms = document_terms(doc)
-            self.df.update(doc.terms.keys())
+            self.df.update(terms_of(doc).keys())
             lang = doc.main_lang
             self.lang_sum[lang] = self.lang_sum.get(lang, 0) + doc.vector
             self.lang_n[lang] += 1
@@ -108,9 +106,9 @@ class CorpusStats:
         return self.lang_sum[lang] / n if n >= MIN_LANGUAGE_DOCS else 0.0
 
     @classmethod
-    def of(cls, docs: list[Document]) -> CorpusStats:
+    def of(cls, docs: list[Document], terms_of: TermsOf = cached_terms) -> CorpusStats:
         stats = cls()
-        stats.add(docs)
+        stats.add(docs, terms_of)
         return stats
 
 
@@ -119,10 +117,13 @@ class EventStream:
 
     With `corpus` given (a batch whose documents are all known), its statistics are used as
     they are; without, they are accumulated from the stream, the current step included.
+    `terms_of` gives a document's terms (`cluster_documents` adds its translations' terms).
     """
 
-    def __init__(self, params: ClusterParams, corpus: CorpusStats | None = None) -> None:
+    def __init__(self, params: ClusterParams, corpus: CorpusStats | None = None,
+                 terms_of: TermsOf = cached_terms) -> None:
         self.params = params
+        self.terms_of = terms_of
         self._fixed = corpus is not None
         self.corpus = corpus or CorpusStats()
         self.events: list[_Group] = []
@@ -143,7 +144,7 @@ class EventStream:
         return normalise(np.vstack(rows)).astype(np.float64)
 
     def _term_rows(self, docs: list[Document]) -> sparse.csr_matrix:
-        rows = [tfidf(d.terms, self.corpus.df, self.corpus.docs) for d in docs]
+        rows = [tfidf(self.terms_of(d), self.corpus.df, self.corpus.docs) for d in docs]
         indptr = np.cumsum([0] + [len(r) for r in rows])
         cols = [k for r in rows for k in sorted(r)]
         vals = [r[k] for r in rows for k in sorted(r)]
@@ -161,7 +162,7 @@ class EventStream:
         self._last_date = date or self._last_date
         docs = sorted(docs, key=lambda d: d.id)
         if not self._fixed:
-            self.corpus.add(docs)
+            self.corpus.add(docs, self.terms_of)
         vectors, terms = self._centred(docs), self._term_rows(docs)
         w = self.params
         if date is None:  # the undated step may join any event, closed ones included
