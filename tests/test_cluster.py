@@ -172,6 +172,27 @@ def test_undated_documents_reach_events_closed_long_before(stub_terms):
     assert undated.event == docs[0].event
 
 
+def test_undated_documents_group_among_themselves_before_joining_events(stub_terms,
+                                                                         monkeypatch):
+    """b1 is closer to the dated event A (0.70) than to b2 (0.60). Alone, b1 would slip
+    into A; grouped first with b2, the pair meets A under the cohesion rule and stays out."""
+    from pipeline.cluster import EventStream
+
+    monkeypatch.setattr("pipeline.model.Document.main_lang", property(lambda d: d.id))  # no centring
+    rows = {"a0": (1, 0, 0), "a1": (1, 0.05, 0), "a2": (1, -0.05, 0),
+            "b1": (0.7, 0.714, 0), "b2": (0.45, 0.399, 0.799)}
+    docs = {}
+    for doc_id, row in rows.items():
+        docs[doc_id] = Document(id=doc_id, text="", source="t")
+        docs[doc_id].vector = np.array(row, dtype=np.float32) / np.linalg.norm(row)
+    params = ClusterParams(embedding_weight=1.0, event_threshold=0.5, story_threshold=0.1,
+                           cohesion_ratio=0.9, cohesion_sure=0.99)
+    stream = EventStream(params)
+    stream.add_step([docs["a0"], docs["a1"], docs["a2"]], dt.date(2025, 1, 1))
+    stream.add_step([docs["b1"], docs["b2"]], None)
+    assert sorted(sorted(e.members) for e in stream.events) == [["a0", "a1", "a2"], ["b1", "b2"]]
+
+
 def test_duplicates_fold_into_their_originals_event(stub_terms):
     docs = _docs(2, 3)
     copy_doc = copy.deepcopy(docs[0])
