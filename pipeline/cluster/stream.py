@@ -1,9 +1,10 @@
 """Incremental event clustering over a time-ordered stream of documents.
 
 Documents arrive one time step (a publication day) at a time; undated documents form a last
-step of their own, where they group among themselves before the groups join events. Inside a step, average linkage runs over the step's documents together
-with the events still open (last document within `window_days`): a document joins the event
-it is on average most similar to, or opens one with other new documents, or alone. Events
+step of their own, where they group among themselves before the groups join events. Inside
+a step, average linkage runs over the step's documents together with the events still open
+(last document within `window_days`): a document joins the event it is on average most
+similar to, or opens one with other new documents, or alone. Events
 from earlier steps never merge with each other. Events are then grouped into stories (the
 topic level: two different earthquakes, one story "earthquakes") the same way, with a lower
 threshold and a longer window. Everything inside a step is in canonical order, so the result
