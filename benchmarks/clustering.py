@@ -93,18 +93,10 @@ def profiled(enabled: bool, label: str, size: int):
             log(size, f"profile of {label}, by {key}:\n{out.getvalue()}")
 
 
-def _root(doc_id: str, by_id: dict) -> str:
-    seen = {doc_id}
-    while by_id[doc_id].duplicate_of in by_id and by_id[doc_id].duplicate_of not in seen:
-        doc_id = by_id[doc_id].duplicate_of
-        seen.add(doc_id)
-    return doc_id
-
-
 def run_one(size: int, embedder_name: str | None, cache: bool, seed: int,
             profile: bool, embed_chars: int | None = None) -> dict:
     """Build the archive of `size` articles and time every stage on it, in this process."""
-    from pipeline.cluster import cluster_documents
+    from pipeline.cluster import cluster_documents, duplicate_root
     from pipeline.config import Config
     from pipeline.model import Document
     from pipeline.run import (
@@ -192,7 +184,7 @@ def run_one(size: int, embedder_name: str | None, cache: bool, seed: int,
     found_pairs = Counter()
     for copy_id, orig_id in archive.original.items():
         if copy_id in by_id and orig_id in by_id:
-            same = _root(copy_id, by_id) == _root(orig_id, by_id)
+            same = duplicate_root(by_id[copy_id], by_id) is duplicate_root(by_id[orig_id], by_id)
             found_pairs[archive.origin[copy_id]] += same
     total = sum(times.values())
     sizes = Counter(len(e.documents) for e in events)
