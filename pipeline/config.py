@@ -29,6 +29,7 @@ class Config:
     embedder_options: dict = field(default_factory=dict)
     translation_cache: bool = True  # neural/LLM results in SQLite under the same cache folder
     embedding_cache: bool = True  # SQLite cache under $NEWSDIGEST_CACHE (or ~/.cache/newsdigest)
+    workers: int = 0  # processes for the per-document stages; 0: one per core, 1: none
     boilerplate_rules: str | None = None  # path to a TOML file replacing the packaged rules
     near_duplicate_jaccard: float = 0.8  # MinHash Jaccard above which documents are duplicates
     partial_containment: float = 0.9  # share of a shorter text inside a longer one: a cut copy

@@ -9,7 +9,10 @@ and dropped; the run goes on.
 
 from __future__ import annotations
 
+import functools
 import json
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,18 +79,77 @@ class RunResult:
 
 
 def _progress(items: Sequence, label: str, show: bool) -> Iterable:
+    return _progress_iter(items, len(items), label, show)
+
+
+def _progress_iter(items: Iterable, total: int, label: str, show: bool) -> Iterable:
     if not show:
         yield from items
         return
     from rich.progress import track
 
-    yield from track(items, description=label, transient=True)
+    yield from track(items, total=total, description=label, transient=True)
 
 
 def process_document(doc: Document, config: Config | None = None) -> None:
     config = config or Config()
     for _, stage in DOCUMENT_STAGES:
         stage(doc, config)
+
+
+def _process_or_report(doc: Document, config: Config) -> tuple[Document | None, str | None]:
+    try:
+        process_document(doc, config)
+    except Exception as exc:  # noqa: BLE001 - one bad document never stops the run
+        return None, (f"{doc.source} [{doc.id}]: could not be processed "
+                      f"({type(exc).__name__}: {exc})")
+    return doc, None
+
+
+# documents processed in this process before the pool starts: they load the tools (spaCy
+# pipelines, lingua, jieba, Sudachi, the dictionaries) that forked workers then share
+WARM_DOCUMENTS = 32
+POOL_MIN_DOCUMENTS = 200  # below this, starting workers costs more than it saves
+POOL_CHUNK = 16
+
+
+def worker_count(config: Config) -> int:
+    if config.workers:
+        return max(1, config.workers)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def process_documents(docs: Sequence[Document], config: Config, show: bool = False,
+                      tick: Callable[[int], None] | None = None,
+                      ) -> tuple[list[Document], list[str]]:
+    """The per-document stages on every document, in input order: (kept, problems).
+
+    They are independent per document, so large batches run on a process pool (one worker
+    per core): the first documents are processed here, so forked workers inherit the loaded
+    tools instead of loading them again. Results are the same as one by one (tested).
+    `tick(done)` is called as documents finish (for callers that show their own progress).
+    """
+    workers = worker_count(config)
+    parallel = (workers > 1 and len(docs) >= POOL_MIN_DOCUMENTS
+                and "fork" in multiprocessing.get_all_start_methods())
+    head = docs[:WARM_DOCUMENTS] if parallel else docs
+    results = [_process_or_report(doc, config)
+               for doc in _counted(_progress(head, "reading", show), tick, 0)]
+    if parallel:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.imap(functools.partial(_process_or_report, config=config),
+                             docs[WARM_DOCUMENTS:], chunksize=POOL_CHUNK)
+            results += list(_counted(_progress_iter(done, len(docs) - WARM_DOCUMENTS, "reading",
+                                                    show), tick, len(head)))
+    kept = [doc for doc, _ in results if doc is not None]
+    return kept, [problem for _, problem in results if problem]
+
+
+def _counted(results: Iterable, tick: Callable[[int], None] | None, already: int) -> Iterable:
+    for done, result in enumerate(results, already + 1):
+        if tick:
+            tick(done)
+        yield result
 
 
 # texts per embedder call: the torch engine batches by padded width inside a call, so larger
@@ -148,14 +210,8 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
                                else None, config.translator_options)
     ingested = read_inputs(paths)
     problems = [str(p) for p in ingested.problems]
-    docs: list[Document] = []
-    for doc in _progress(ingested.documents, "reading", show_progress):
-        try:
-            process_document(doc, config)
-        except Exception as exc:  # noqa: BLE001 - one bad document never stops the run
-            problems.append(f"{doc.source}: could not be processed ({type(exc).__name__}: {exc})")
-            continue
-        docs.append(doc)
+    docs, failed = process_documents(ingested.documents, config, show_progress)
+    problems += failed
 
     events = group_events(docs, config,
                           lambda batch: embed_documents(batch, embedder, show_progress,

@@ -20,7 +20,7 @@ from pipeline.config import Config
 from pipeline.embed import Embedder
 from pipeline.model import Document, Event
 from pipeline.paths import evaldata_dir
-from pipeline.run import EMBED_BATCH, embed_documents, process_document
+from pipeline.run import EMBED_BATCH, embed_documents, process_documents
 
 Progress = Callable[[str, int, int], None] | None
 
@@ -83,18 +83,10 @@ def read_ecbplus(limit: int | None = None) -> list[dict[str, Any]]:
 
 def process_all(docs: Sequence[Document], config: Config, progress: Progress,
                 label: str) -> tuple[list[Document], list[str]]:
-    """Per-document stages; like `run`, a document that fails is reported and dropped."""
-    kept: list[Document] = []
-    problems: list[str] = []
-    for done, doc in enumerate(docs, 1):
-        try:
-            process_document(doc, config)
-        except Exception as exc:  # noqa: BLE001 - one bad document never stops the suite
-            problems.append(f"{doc.id}: could not be processed ({type(exc).__name__}: {exc})")
-        else:
-            kept.append(doc)
-        report(progress, label, done, len(docs))
-    return kept, problems
+    """Per-document stages as `run` does them (a process pool for large sets); a document
+    that fails is reported and dropped."""
+    return process_documents(docs, config,
+                             tick=lambda done: report(progress, label, done, len(docs)))
 
 
 def embed_all(docs: Sequence[Document], embedder: Embedder, progress: Progress, label: str,
