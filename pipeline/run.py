@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import json
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from pipeline.embed.cache import CachedEmbedder
 from pipeline.entities import annotate_document
 from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
+from pipeline.machine import available_cores
 from pipeline.metadata import fill_metadata
 from pipeline.model import Digest, Document, Event, digest_to_dict
 from pipeline.segment import segment_document
@@ -116,7 +116,7 @@ POOL_CHUNK = 16
 def worker_count(config: Config) -> int:
     if config.workers:
         return max(1, config.workers)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return available_cores()
 
 
 def process_documents(docs: Sequence[Document], config: Config, show: bool = False,

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.machine import available_cores
 from pipeline.model import Translation
 from pipeline.translate.gloss_base import base_lang
 
@@ -59,8 +60,7 @@ def strip_codes(text: str, fam: Family) -> str:
 
 def usable_cores() -> int:
     """Threads for one model: the cores this process may use; $NEWSDIGEST_THREADS overrides."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, int(os.environ.get("NEWSDIGEST_THREADS", "0")) or cores or 1)
+    return max(1, int(os.environ.get("NEWSDIGEST_THREADS", "0")) or available_cores())
 
 
 def default_max_input_tokens(*limits: int) -> int:
