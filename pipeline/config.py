@@ -14,6 +14,8 @@ from pipeline.cluster.calibration import value
 from pipeline.cluster.features import EMBED_CHARS
 from pipeline.model import SUPPORTED_LANGS
 
+SUMMARY_CHARS = {"en": 1600, "zh": 550, "ja": 660, "ko": 730}
+
 
 @dataclass(frozen=True)
 class Config:
@@ -43,8 +45,15 @@ class Config:
     date_window_days: int = 7  # an event takes no document dated further from its last one
     story_window_days: int = 30  # the same for a story (the topic level above events)
     summary_min: int = 3
-    summary_max: int = 7
+    summary_max: int = 10
+    # characters per event summary in each output language (about 5 sentences of news; a Han
+    # character carries about three Latin ones): the selector spends this on distinct facts
+    summary_chars: dict = field(default_factory=lambda: dict(SUMMARY_CHARS))
     paraphrase_similarity: float = 0.9  # sentences this close say the same thing
+    # "extractive" (default, offline) or "llm": generated sentences, each checked against
+    # the sources it cites (pipeline.summarize.abstractive); options as for the llm translator
+    summarizer: str = "extractive"
+    summarizer_options: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.langs) != 2 or len(set(self.langs)) != 2:
@@ -57,6 +66,14 @@ class Config:
             raise ValueError(f"unsupported --read language {unread[0]!r}; use {SUPPORTED_LANGS}")
         if not 1 <= self.summary_min <= self.summary_max:
             raise ValueError("summary_min must be between 1 and summary_max")
+        bad_budget = {k: v for k, v in self.summary_chars.items()
+                      if k not in SUPPORTED_LANGS or not isinstance(v, int | float) or v <= 0}
+        if bad_budget:
+            raise ValueError(f"summary_chars needs a positive number per language in "
+                             f"{SUPPORTED_LANGS}, got {bad_budget}")
+
+    def summary_budget(self, lang: str) -> float:
+        return float(self.summary_chars.get(lang, SUMMARY_CHARS.get(lang, 1400)))
 
     def cluster_params(self):
         from pipeline.cluster.stream import ClusterParams

@@ -117,6 +117,9 @@ class SummarySentence:
     untranslated: bool = False
     # the source words beside a translation, for a reader who reads that language (--read)
     original: Source | None = None
+    # claim check of a translated or generated sentence (pipeline.summarize.check):
+    # {"claims": n, "unsupported": [...], "action": "kept" | "replaced" | "untranslated"}
+    check: dict[str, Any] | None = None
 
 
 @dataclass
@@ -132,6 +135,11 @@ class Event:
     independent_sources: int = 0  # clustered documents: a reprint or translation is not one
     title: dict[Lang, SummarySentence] = field(default_factory=dict)
     summary: dict[Lang, list[SummarySentence]] = field(default_factory=dict)
+    # the daily digest (pipeline.daily): 1 = first; status against a previous digest
+    rank: int | None = None
+    status: str | None = None  # new | updated | seen; None: no previous digest given
+    new_documents: list[str] = field(default_factory=list)  # documents/copies it lacked
+    previous_events: list[str] = field(default_factory=list)  # its events sharing documents
 
 
 @dataclass
@@ -143,6 +151,7 @@ class Digest:
     notices: list[str] = field(default_factory=list)
     backends: dict[str, str] = field(default_factory=dict)
     clustering: dict[str, Any] = field(default_factory=dict)  # rules, thresholds, exceptions
+    window: dict[str, Any] = field(default_factory=dict)  # dates kept, events left out, previous
 
 
 # --------------------------------------------------------------------------- serialisation
@@ -169,6 +178,8 @@ def _sentence_dict(sent: SummarySentence) -> dict[str, Any]:
         out["untranslated"] = True
     if sent.original is not None:
         out["original"] = {"text": sent.original.text, "lang": sent.original.lang}
+    if sent.check is not None:
+        out["check"] = dict(sent.check)
     return out
 
 
@@ -228,6 +239,9 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "copies": list(event.copies),
         "outlets": list(event.outlets),
         "independent_sources": event.independent_sources,
+        "rank": event.rank,
+        **({"status": event.status, "new_documents": list(event.new_documents),
+            "previous_events": list(event.previous_events)} if event.status else {}),
         "summary": {lang: [_sentence_dict(s) for s in sents] for lang, sents in event.summary.items()},
     }
 
@@ -241,6 +255,7 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
         "errors": list(digest.errors),
         "notices": list(digest.notices),
         "clustering": dict(digest.clustering),
+        "window": dict(digest.window),
         "documents": [document_to_dict(d) for d in digest.documents],
         "events": [event_to_dict(e) for e in digest.events],
     }

@@ -21,6 +21,7 @@ from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, clustering_report, embedding_text
 from pipeline.cluster.features import EMBED_CHARS
 from pipeline.config import Config
+from pipeline.daily import PreviousDigest, Window, load_previous, select_events
 from pipeline.dedup import mark_copies, mark_repeated_segments, mark_translations
 from pipeline.embed import Embedder, get_embedder
 from pipeline.embed.cache import CachedEmbedder
@@ -31,7 +32,7 @@ from pipeline.machine import available_cores
 from pipeline.metadata import fill_metadata
 from pipeline.model import Digest, Document, Event, digest_to_dict
 from pipeline.segment import segment_document
-from pipeline.summarize import summarize_event
+from pipeline.summarize import build_generator, summarize_event
 from pipeline.summarize.extractive import display_text, headline
 from pipeline.translate import TranslationRouter
 
@@ -202,9 +203,16 @@ def group_events(docs: list[Document], config: Config,
 
 
 def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None,
-        show_progress: bool = False) -> RunResult:
-    # backends are built first so a bad name or option fails before any work is done
+        show_progress: bool = False, *, window: Window | None = None,
+        previous: PreviousDigest | str | Path | None = None) -> RunResult:
+    """The whole pipeline. `window` keeps the events dated in it and `previous` (an earlier
+    digest.json, or its folder) marks each event new/updated/seen: see `pipeline.daily`."""
+    # the previous digest and the backends come first: a bad file, name or option fails
+    # before any work is done
+    if previous is not None and not isinstance(previous, PreviousDigest):
+        previous = load_previous(previous)
     embedder = build_embedder(config)
+    generator = build_generator(config)
     router = TranslationRouter(config.translators,
                                cache_dir() / "translations.sqlite" if config.translation_cache
                                else None, config.translator_options)
@@ -217,20 +225,26 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
                           lambda batch: embed_documents(batch, embedder, show_progress,
                                                         config.embed_chars))
     by_id = {d.id: d for d in docs}
+    # the daily digest's choice, after clustering over every document and before anything
+    # is summarised or translated: events outside the window cost nothing more
+    events, window_report, window_notices = select_events(events, by_id, window, previous)
     embed_segments([by_id[m] for e in events for m in e.documents], embedder)
     for event in _progress(events, "summarising", show_progress):
-        summarize_event(event, by_id, config, router)
+        summarize_event(event, by_id, config, router, generator)
 
     digest = Digest(
         documents=docs,
         events=events,
         langs=config.langs,
         errors=problems,
-        notices=router.notices,
+        notices=window_notices + router.notices
+        + ([generator.notice] if generator is not None and generator.notice else []),
         clustering=clustering_report(docs, config.cluster_params()),
+        window=window_report,
         backends={
             "embedder": config.embedder,
             "translators": ",".join(config.translators),
+            "summarizer": config.summarizer,
             **{f"translate:{s}->{t}": router.describe(s, t)
                for s in ("en", "zh", "ja", "ko") for t in config.langs if s != t},
         },

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from pipeline.cli import main
+from pipeline.config import Config
 from pipeline.dedup import normalise_text
 from tests.conftest import SEEDS
 
@@ -43,8 +44,10 @@ def test_json_contract(digest):
         assert set(event) >= {"id", "date", "title", "documents", "summary"}
         assert set(event["title"]) == {"en", "zh"} and set(event["summary"]) == {"en", "zh"}
         assert set(event["documents"]) <= ids
-        for sents in event["summary"].values():
-            assert 3 <= len(sents) <= 7
+        for lang, sents in event["summary"].items():
+            assert 3 <= len(sents) <= Config().summary_max
+            if all(s["tier"] == "original" for s in sents):  # translated lengths are estimated
+                assert sum(len(s["text"]) for s in sents) <= Config().summary_budget(lang)
             for sent in sents:
                 assert sent["text"] and sent["tier"] in TIERS
                 for src in sent["sources"]:

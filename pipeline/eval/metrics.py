@@ -16,10 +16,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from math import comb
-from typing import NamedTuple, Self
+from typing import NamedTuple
 
-from pipeline.entities import load_glossary, name_keys
-from pipeline.translate.numbers import cjk_numbers_to_english
+from pipeline.claims import (  # noqa: F401 - the metric and the pipeline's check share them
+    Faithfulness,
+    _has,
+    _norm,
+    amounts,
+    claims,
+    faithfulness,
+)
 
 
 class PRF(NamedTuple):
@@ -39,11 +45,6 @@ def _prf(p: float, r: float) -> PRF:
 _WORD = re.compile(r"[^\W_]+")  # a run of letters/digits, any script
 _KO_PUNCT = re.compile(r"(?<![0-9])[\W_]|[\W_](?![0-9])")  # keeps 3.5 and 1,000
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-
-
-def _norm(text: str) -> str:
-    """NFKC (full-width digits and letters → ASCII) with runs of whitespace made one space."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 @cache
@@ -151,36 +152,6 @@ def bleu(hyps: Sequence[str], refs: Sequence[str], tgt_lang: str,
 
 # ------------------------------------------------------------------------------ amounts
 
-_VAGUE = re.compile(r"[数數几幾수몇][十百千万萬亿億兆십백천만억조]+")  # 数千亿: "hundreds of..."
-_AMOUNT = re.compile(
-    r"(?<![A-Za-z0-9.])(?<![A-Za-z]-)(?P<num>[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
-    r"(?:[ -]?(?P<scale>thousand|million|billion|trillion)(?![A-Za-z])"
-    r"|(?P<abbr>bn|mn|tn|[kmb])(?![A-Za-z]))?(?P<pct> ?%| ?percent\b| ?per cent\b)?",
-    re.IGNORECASE,
-)
-_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9,
-          "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
-
-
-def amounts(text: str) -> set[str]:
-    """Numbers as language-free values: `$12 billion`, `12 billion dollars`, `US$12bn`,
-    `12,000,000,000` and `120亿美元` all give {"12000000000"}; `40 percent` and `百分之四十`
-    give {"40%"}.
-
-    CJK amounts go through `cjk_numbers_to_english` first; vague ones (数千亿) are skipped.
-    Currency is not compared: glosses render it inconsistently, the value is the fact.
-    """
-    text = _norm(text)
-    if _CJK.search(text):
-        text = cjk_numbers_to_english(_VAGUE.sub(" ", text))
-    out = set()
-    for m in _AMOUNT.finditer(text):
-        value = float(m["num"].replace(",", ""))
-        value *= _SCALE.get((m["scale"] or m["abbr"] or "").lower(), 1)
-        out.add(f"{value:.12g}%" if m["pct"] else f"{value:.12g}")
-    return out
-
-
 # --------------------------------------------------------------------------- fact recall
 
 
@@ -214,12 +185,6 @@ def _stem(word: str) -> str:
                 break
             return word[: -len(suffix)] + repl
     return word
-
-
-def _has(alias: str, text: str) -> bool:
-    """Alias in text, not inside a longer Latin word; case-blind unless an acronym (US)."""
-    flags = 0 if alias.isupper() and len(alias) <= 5 else re.IGNORECASE
-    return re.search(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])", text, flags) is not None
 
 
 def _keyword(alias: str, text: str) -> bool:
@@ -276,67 +241,6 @@ def fact_recall(summary_sentences: Sequence[str], facts: Sequence[Fact]) -> Fact
     found = [f.id for f in facts if f.id in where]
     missed = [f.id for f in facts if f.id not in where]
     return FactScore(len(found) / len(facts), found, missed, where)
-
-
-# -------------------------------------------------------------------------- faithfulness
-
-_ACRONYM = re.compile(r"(?<![A-Za-z0-9-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?![A-Za-z0-9])")
-_KATAKANA = re.compile(r"[\u30a1-\u30fa][\u30a1-\u30fa\u30fc\u30fb]{2,}")
-
-
-@cache
-def _glossary_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    """Every glossary name (not TERMs) in every language → its id; Latin names match by case."""
-    ids = {_norm(n): e["id"] for e in load_glossary() if e["type"] != "TERM"
-           for lang in ("en", "zh", "ja", "ko") for n in e.get(lang, [])}
-    alt = "|".join(re.escape(n) for n in sorted(ids, key=lambda n: (-len(n), n)))
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])"), ids
-
-
-def claims(text: str) -> set[str]:
-    """What a reader could check: `num:` values, `id:` glossary names (any language) and
-    `name:` others (capitalised multi-word names, acronyms such as IEA or F-35, Katakana
-    words). Han names outside the glossary cannot be told from other words and are skipped.
-    """
-    text = _norm(text)
-    pattern, ids = _glossary_pattern()
-    out = {f"num:{a}" for a in amounts(text)}
-    out |= {f"id:{ids[m.group()]}" for m in pattern.finditer(text)}
-    rest = pattern.sub("\x00", text)  # "President Trump" leaves no multi-word name behind
-    out |= set(name_keys(rest))
-    out |= {f"name:{a.lower()}" for a in _ACRONYM.findall(rest) if len(a.replace("-", "")) > 1}
-    out |= {f"name:{k}" for k in _KATAKANA.findall(rest)}
-    return out
-
-
-class Faithfulness(float):
-    """The score, a float, carrying how many claims were `checked`, the `unsupported` ones and
-    `vacuous`: the summary had none (score 1.0: nothing invented, but nothing checked)."""
-
-    def __new__(cls, score: float, checked: int, unsupported: Sequence[str],
-                vacuous: bool = False) -> Self:
-        self = super().__new__(cls, score)
-        self.checked, self.unsupported, self.vacuous = checked, list(unsupported), vacuous
-        return self
-
-
-def faithfulness(summary_text: str, source_texts: Sequence[str]) -> Faithfulness:
-    """How much of a summary's checkable content its cited sources (originals or their
-    translations) contain: numbers by value, glossary names by id across languages, other
-    names literally (case-blind). An invented figure or person lowers it below 1.
-    """
-    wanted = claims(summary_text)
-    if not wanted:
-        return Faithfulness(1.0, 0, [], vacuous=True)
-    sources = [_norm(s) for s in source_texts]
-    have = set().union(*(claims(s) for s in sources))
-
-    def supported(key: str) -> bool:
-        kind, _, value = key.partition(":")
-        return key in have or (kind == "name" and any(_has(value, s) for s in sources))
-
-    missing = sorted(k for k in wanted if not supported(k))
-    return Faithfulness(1 - len(missing) / len(wanted), len(wanted), missing)
 
 
 # ---------------------------------------------------------------- sets, labels, clusters

@@ -237,6 +237,93 @@ def segment_counts(doc: dict[str, Any]) -> tuple[int, int]:
     return len(segs), sum(1 for s in segs if s.get("boilerplate"))
 
 
+#: Markers beside an event title against a previous digest (`seen` events carry none).
+STATUS_MARKERS: dict[str, tuple[str, str]] = {
+    "new": ("NEW", "none of its articles was in the previous digest"),
+    "updated": ("UPDATED", "new articles since the previous digest"),
+}
+LEFT_OUT_REASONS: dict[str, str] = {
+    "undated": "undated: none of its articles carries a date",
+    "outside-window": "outside the window",
+}
+
+
+def digest_title(d: dict[str, Any]) -> str:
+    """`News digest`, or `News digest: events of 2025-06-08` for a dated window (plain text)."""
+    window = d.get("window") or {}
+    if window.get("start") or window.get("end"):
+        return f"News digest: {window.get('label') or 'dated window'}"
+    return "News digest"
+
+
+def status_marker(event: dict[str, Any]) -> tuple[str, str] | None:
+    """(marker, tooltip) for a new or updated event; None otherwise."""
+    return STATUS_MARKERS.get(str(event.get("status") or ""))
+
+
+def status_line(event: dict[str, Any]) -> str | None:
+    """The event's standing against the previous digest, in plain text; None without one."""
+    status = event.get("status")
+    if not status:
+        return None
+    before = ", ".join(str(x) for x in event.get("previous_events") or [])
+    new = ", ".join(str(x) for x in event.get("new_documents") or [])
+    if status == "new":
+        return "new: none of its articles was in the previous digest"
+    if status == "updated":
+        return f"updated since the previous digest (was {before or 'there'}); new articles: {new}"
+    return f"seen: already in the previous digest ({before})" if before else str(status)
+
+
+def window_facts(d: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, plain text) header lines on the window and the previous digest; none without."""
+    window = d.get("window") or {}
+    out = []
+    if window.get("start") or window.get("end"):
+        counts = {k: v for k, v in (window.get("events_left_out") or {}).items() if v}
+        left = sum(counts.values())
+        why = ", ".join(f"{n} {LEFT_OUT_REASONS.get(reason, reason).split(':')[0]}"
+                        for reason, n in counts.items())
+        text = str(window.get("label") or "")
+        text += f"; {left} event{'s' if left != 1 else ''} left out" + (f" ({why})" if why else "")
+        out.append(("Window", text + "; ranked by independent sources, then recency"))
+    previous = window.get("previous")
+    if isinstance(previous, dict):
+        text = str(previous.get("path") or "")
+        prev_window = previous.get("window") or {}
+        if prev_window:
+            text += f" ({describe_window(prev_window.get('start'), prev_window.get('end'))})"
+        counts = window.get("status_counts") or {}
+        if counts:
+            text += ": " + ", ".join(f"{n} {status}" for status, n in counts.items())
+        out.append(("Compared with", text))
+    return out
+
+
+def left_out(d: dict[str, Any]) -> list[tuple[dict[str, Any], str, str | None]]:
+    """Events the window left out: (entry, reason in plain text with the dates when outside,
+    the title of its first document: left-out events have no summary title)."""
+    titles = {str(doc.get("id")): doc.get("title") for doc in d.get("documents") or []}
+    out = []
+    for entry in (d.get("window") or {}).get("left_out") or []:
+        if not isinstance(entry, dict):
+            continue
+        reason = str(entry.get("reason") or "")
+        text = LEFT_OUT_REASONS.get(reason, reason)
+        dates = [str(x) for x in entry.get("dates") or []]
+        if reason == "outside-window" and dates:
+            text += f" (dated {dates[0]}" + (f" to {dates[-1]})" if dates[-1] != dates[0] else ")")
+        first = next(iter(entry.get("documents") or []), None)
+        out.append((entry, text, titles.get(str(first)) if first is not None else None))
+    return out
+
+
+def describe_window(start: Any, end: Any) -> str:
+    from pipeline.daily import describe_window as describe
+
+    return describe(str(start) if start else None, str(end) if end else None)
+
+
 # Re-exported last: the renderers import the helpers above from this package.
 from pipeline.render.files import write_digest
 from pipeline.render.html import render_html

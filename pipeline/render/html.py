@@ -20,14 +20,19 @@ from pipeline.render import (
     CitedSource,
     EventView,
     digest_stats,
+    digest_title,
     doc_anchors,
     event_langs,
     event_titles,
     event_views,
+    left_out,
     primary_title,
     segment_anchor,
     segment_counts,
     sources_line,
+    status_line,
+    status_marker,
+    window_facts,
 )
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -76,6 +81,9 @@ ol.segs li {{ margin: .25rem 0; }}
 .tr {{ font-size: .9em; margin-left: .5rem; }}
 .errors li {{ color: #b00020; }}
 :target {{ background: rgba(255, 200, 0, .25); }}
+.status {{ display: inline-block; font-size: .62em; font-weight: 700; letter-spacing: .04em;
+  padding: 0 .4em; border-radius: .3em; vertical-align: .25em; color: #fff; }}
+.status-new {{ background: #b00020; }} .status-updated {{ background: #a35200; }}
 """
 
 
@@ -141,7 +149,7 @@ def _header(d: dict[str, Any]) -> list[str]:
     backends = "; ".join(f"{escape(k)}: {escape(v)}" for k, v in stats.backends.items())
     out = [
         "<header>",
-        "<h1>News digest</h1>",
+        f"<h1>{escape(digest_title(d))}</h1>",
         '<dl class="meta">',
         f"<dt>Dates</dt><dd>{escape(stats.date_range)}</dd>",
         f"<dt>Documents</dt><dd>{stats.documents} ({dupes})</dd>",
@@ -149,6 +157,7 @@ def _header(d: dict[str, Any]) -> list[str]:
         f"<dt>Output languages</dt><dd>{langs}</dd>",
         f"<dt>Backends</dt><dd>{backends or 'none recorded'}</dd>",
     ]
+    out += [f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>" for label, text in window_facts(d)]
     if d.get("errors"):
         out.append(f'<dt>Errors</dt><dd><a href="#errors">{len(d["errors"])}</a></dd>')
     out += [
@@ -176,8 +185,36 @@ def _contents(d: dict[str, Any], views: list[EventView]) -> list[str]:
             if title
             else escape(str(view.event.get("id")))
         )
-        out.append(f'<li><a href="#{view.anchor}">{label}</a></li>')
+        out.append(f'<li><a href="#{view.anchor}">{label}</a>{_marker(view.event)}</li>')
     return out + ["</ol>", "</nav>"]
+
+
+def _marker(event: dict[str, Any]) -> str:
+    """A NEW / UPDATED marker beside a title; its tooltip says against what."""
+    marker = status_marker(event)
+    if not marker:
+        return ""
+    status = escape(str(event.get("status")))
+    return (f' <span class="status status-{status}" title="{escape(marker[1])}">'
+            f"{escape(marker[0])}</span>")
+
+
+def _left_out(d: dict[str, Any]) -> list[str]:
+    """Events the window left out: id, why, and links to their documents below."""
+    entries = left_out(d)
+    if not entries:
+        return []
+    anchors = doc_anchors(d)
+    out = ['<section class="left-out">', "<h2>Left out of this window</h2>", "<ul>"]
+    for entry, why, title in entries:
+        docs = []
+        for doc_id in [*(entry.get("documents") or []), *(entry.get("copies") or [])]:
+            anchor, label = anchors.get(str(doc_id)), escape(str(doc_id))
+            docs.append(f'<a href="#{anchor}">{label}</a>' if anchor else label)
+        head = f" {text_el(title, _title_lang(d, entry))}" if title else ""
+        out.append(f"<li>{escape(str(entry.get('event')))}{head}: {escape(why)}; "
+                   f"documents: {', '.join(docs) or 'none'}</li>")
+    return out + ["</ul>", "</section>"]
 
 
 def _event(d: dict[str, Any], view: EventView) -> list[str]:
@@ -188,7 +225,7 @@ def _event(d: dict[str, Any], view: EventView) -> list[str]:
     heading = (
         text_el(title.get("text"), title.get("lang")) if title else escape(str(event.get("id")))
     )
-    out = [f'<article class="event" id="{view.anchor}">', f"<h2>{view.index}. {heading}</h2>"]
+    out = [f'<article class="event" id="{view.anchor}">', f"<h2>{view.index}. {heading}{_marker(event)}</h2>"]
     out.append('<ul class="titles">')
     for lang, sent in event_titles(d, event):
         out.append(f'<li><span class="lang">{escape(lang)}</span> {_sentence(view, sent)}</li>')
@@ -208,8 +245,10 @@ def _event(d: dict[str, Any], view: EventView) -> list[str]:
         f"<dt>Event id</dt><dd>{escape(str(event.get('id')))}</dd>",
         f"<dt>Documents</dt><dd>{', '.join(members) or 'none'}</dd>",
         f"<dt>Sources</dt><dd>{escape(sources_line(event))}</dd>",
-        "</dl>",
     ]
+    status = status_line(event)
+    out += [f"<dt>Status</dt><dd>{escape(status)}</dd>"] if status else []
+    out.append("</dl>")
     summary = event.get("summary") or {}
     for lang in event_langs(d, event):
         out += ['<section class="summary">', f"<h3>Summary: {_lang_label(lang)}</h3>"]
@@ -346,11 +385,24 @@ def _errors(d: dict[str, Any]) -> list[str]:
     return out + ["</ul>", "</section>"]
 
 
+def _title_lang(d: dict[str, Any], entry: dict[str, Any]) -> Any:
+    """The language of a left-out event's first document (its title is shown)."""
+    first = next(iter(entry.get("documents") or []), None)
+    doc = next((x for x in d.get("documents") or [] if x.get("id") == first), {})
+    return doc.get("lang")
+
+
+def _page_title(d: dict[str, Any], date_range: str) -> str:
+    """The window when there is one (`News digest: events of ...`), else the date range."""
+    title = digest_title(d)
+    return title if title != "News digest" else f"{title}: {date_range}"
+
+
 def render_html(d: dict[str, Any]) -> str:
     """Render a `newsdigest/digest@1` dict as one standalone HTML page."""
     stats = digest_stats(d)
     views = event_views(d)
-    body: list[str] = _header(d) + _contents(d, views)
+    body: list[str] = _header(d) + _contents(d, views) + _left_out(d)
     for view in views:
         body += _event(d, view)
     body += _documents(d) + _errors(d)
@@ -360,7 +412,7 @@ def render_html(d: dict[str, Any]) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>News digest: {escape(stats.date_range)}</title>",
+        f"<title>{escape(_page_title(d, stats.date_range))}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",

@@ -16,14 +16,19 @@ from pipeline.render import (
     UNTRANSLATED_TEXT,
     EventView,
     digest_stats,
+    digest_title,
     doc_anchors,
     event_langs,
     event_titles,
     event_views,
     lang_name,
+    left_out,
     primary_title,
     segment_counts,
     sources_line,
+    status_line,
+    status_marker,
+    window_facts,
 )
 
 # Characters that change Markdown structure anywhere in a line. `<` becomes an entity
@@ -91,7 +96,7 @@ def _header(d: dict[str, Any], out: list[str]) -> None:
     dupes = f"{stats.duplicates} duplicate{'s' if stats.duplicates != 1 else ''} skipped"
     backends = "; ".join(f"{md_escape(k)}: {md_escape(v)}" for k, v in stats.backends.items())
     out += [
-        "# News digest",
+        f"# {md_escape(digest_title(d))}",
         "",
         f"- **Dates:** {stats.date_range}",
         f"- **Documents:** {stats.documents} ({dupes})",
@@ -99,6 +104,7 @@ def _header(d: dict[str, Any], out: list[str]) -> None:
         f"- **Output languages:** {', '.join(lang_name(x) for x in stats.langs) or 'none'}",
         f"- **Backends:** {backends or 'none recorded'}",
     ]
+    out += [f"- **{label}:** {md_escape(text)}" for label, text in window_facts(d)]
     errors = d.get("errors") or []
     if errors:
         out.append(f"- **Errors:** {len(errors)} (see [Errors](#errors))")
@@ -117,7 +123,29 @@ def _contents(d: dict[str, Any], views: list[EventView], out: list[str]) -> None
     for view in views:
         title = primary_title(d, view.event)
         label = md_escape(title.get("text")) if title else md_escape(view.event.get("id"))
-        out.append(f"{view.index}. [{label}](#{view.anchor})")
+        out.append(f"{view.index}. [{label}](#{view.anchor}){_marker(view.event)}")
+    out.append("")
+
+
+def _marker(event: dict[str, Any]) -> str:
+    """A code span NEW or UPDATED beside a title: it stands out like a tier badge."""
+    marker = status_marker(event)
+    return f" `{marker[0]}`" if marker else ""
+
+
+def _left_out(d: dict[str, Any], out: list[str]) -> None:
+    """Events the window left out: id, why, and links to their documents in the table."""
+    entries = left_out(d)
+    if not entries:
+        return
+    anchors = doc_anchors(d)
+    out += ["## Left out of this window", ""]
+    for entry, why, title in entries:
+        docs = [_link(md_escape(x), anchors.get(str(x)))
+                for x in [*(entry.get("documents") or []), *(entry.get("copies") or [])]]
+        head = f" *{md_escape(title)}*" if title else ""
+        out.append(f"- {md_escape(entry.get('event'))}{head}: {md_escape(why)}; "
+                   f"documents: {', '.join(docs) or 'none'}")
     out.append("")
 
 
@@ -127,7 +155,7 @@ def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
     anchors = doc_anchors(d)
     title = primary_title(d, event)
     heading = md_escape(title.get("text")) if title else md_escape(event.get("id"))
-    out += ["---", "", f'<a id="{view.anchor}"></a>', "", f"## {view.index}. {heading}", ""]
+    out += ["---", "", f'<a id="{view.anchor}"></a>', "", f"## {view.index}. {heading}{_marker(event)}", ""]
     for lang, sent in event_titles(d, event):
         text = md_escape(sent.get("text"))
         out.append(f"- **Title ({md_escape(lang)}):** {text}{badge(sent)}{_cites(view, sent)}{original(sent)}")
@@ -140,7 +168,9 @@ def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
         members.append(f"{link} ({meta})" if meta else link)
     out += [f"- **Event id:** {md_escape(event.get('id'))} (story {md_escape(event.get('story'))})"]
     out += [f"- **Documents:** {', '.join(members) or 'none'}"]
-    out += [f"- **Sources:** {md_escape(sources_line(event))}", ""]
+    out += [f"- **Sources:** {md_escape(sources_line(event))}"]
+    status = status_line(event)
+    out += [f"- **Status:** {md_escape(status)}", ""] if status else [""]
 
     summary = event.get("summary") or {}
     for lang in event_langs(d, event):
@@ -232,6 +262,7 @@ def render_markdown(d: dict[str, Any]) -> str:
     views = event_views(d)
     _header(d, out)
     _contents(d, views, out)
+    _left_out(d, out)
     for view in views:
         _event(d, view, out)
     _documents(d, out)

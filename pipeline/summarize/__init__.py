@@ -14,8 +14,16 @@ import numpy as np
 from pipeline.config import Config
 from pipeline.embed.base import normalise
 from pipeline.model import Document, Event, Source, SummarySentence, Translation
-from pipeline.summarize.extractive import Selected, display_text, headline, select
+from pipeline.summarize.abstractive import (
+    Generator,
+    LLMGenerator,
+    abstractive_summary,
+    abstractive_title,
+)
+from pipeline.summarize.check import check_translation
+from pipeline.summarize.extractive import Selected, headline, select, summary_text
 from pipeline.translate import TranslationRouter
+from pipeline.translate.base import ModelUnavailable
 
 
 def by_centrality(members: list[Document]) -> list[Document]:
@@ -38,6 +46,13 @@ def _in_lang(text: str, src: str, lang: str, sources: list[Source],
     if src == lang:
         return SummarySentence(text, lang, "original", sources), None
     result = router.translate([text], src, lang)[0]
+    check = None
+    if not result.untranslated:
+        verdict = check_translation(result.text, [s.text for s in sources])
+        if not verdict.passed:  # a dropped or altered figure or name: show the source words
+            return SummarySentence(text, src, "original", sources, untranslated=True,
+                                   check=verdict.to_dict("untranslated")), None
+        check = verdict.to_dict("kept")
     sentence = SummarySentence(
         result.text,
         lang if not result.untranslated else src,
@@ -47,6 +62,7 @@ def _in_lang(text: str, src: str, lang: str, sources: list[Source],
         untranslated=result.untranslated,
         original=(Source(sources[0].document, sources[0].segment, src, text)
                   if src in read and not result.untranslated else None),
+        check=check,
     )
     return sentence, result
 
@@ -60,10 +76,10 @@ def summary_in(picked: list[Selected], lang: str, router: TranslationRouter,
                        and (s.document, s.segment) not in used), None)
         if native is not None:
             used.add((native.document, native.segment))
-            out.append(SummarySentence(display_text(native.text), lang, "original", sel.sources))
+            out.append(SummarySentence(summary_text(native.text), lang, "original", sel.sources))
             continue
         primary = sel.primary
-        sentence, translation = _in_lang(display_text(primary.seg.text), primary.seg.lang, lang,
+        sentence, translation = _in_lang(summary_text(primary.seg.text), primary.seg.lang, lang,
                                          sel.sources, router, read)
         if translation is not None:
             primary.seg.translations[lang] = translation
@@ -104,14 +120,53 @@ def event_title(members: list[Document], lang: str, router: TranslationRouter,
     return _in_lang(headline(lead.text), lead.lang, lang, [lead], router, read)[0]
 
 
+class GuardedGenerator:
+    """A generator that fails once for the whole run: after the first error every event keeps
+    its extractive summary, and `notice` says why (the run goes on)."""
+
+    def __init__(self, generator: Generator) -> None:
+        self.generator = generator
+        self.name = generator.name
+        self.notice: str | None = None
+
+    def generate(self, system: str, user: str) -> str:
+        if self.notice is not None:
+            raise ModelUnavailable(self.notice)
+        try:
+            return self.generator.generate(system, user)
+        except Exception as exc:  # noqa: BLE001 - any backend failure leaves the extractive text
+            self.notice = (f"summarizer {self.name}: {exc}; extractive summaries and titles "
+                           "are shown instead")
+            raise ModelUnavailable(self.notice) from None
+
+
+def build_generator(config: Config) -> GuardedGenerator | None:
+    """The configured summarizer: None for "extractive", else a guarded LLM generator."""
+    if config.summarizer == "extractive":
+        return None
+    if config.summarizer != "llm":
+        raise ValueError(f"unknown summarizer {config.summarizer!r}; use extractive or llm")
+    return GuardedGenerator(LLMGenerator(config.summarizer_options))
+
+
 def summarize_event(event: Event, docs: dict[str, Document], config: Config,
-                    router: TranslationRouter) -> None:
+                    router: TranslationRouter, generator: Generator | None = None) -> None:
+    """Extractive summary and title per output language; with a `generator`, abstractive
+    ones held to the extractive evidence by the claim check (`abstractive.py`)."""
     members = by_centrality([docs[i] for i in event.documents])
     event.documents = [d.id for d in members]
     for lang in config.langs:
         picked = select(members, config.summary_min, config.summary_max,
-                        config.paraphrase_similarity, lang)
+                        config.paraphrase_similarity, lang, config.summary_budget(lang))
         event.summary[lang] = summary_in(picked, lang, router, config.read_langs)
         title = event_title(members, lang, router, event.summary[lang], config.read_langs)
+        if generator is not None:
+            try:
+                event.summary[lang] = abstractive_summary(
+                    picked, event.summary[lang], lang, generator, docs, config.summary_max,
+                    config.summary_budget(lang))
+                title = abstractive_title(event.summary[lang], lang, generator, docs) or title
+            except ModelUnavailable:
+                pass  # GuardedGenerator.notice tells the run
         if title is not None:
             event.title[lang] = title

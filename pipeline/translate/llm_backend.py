@@ -489,6 +489,17 @@ class LLMTranslator:
                         else f"{type(reason).__name__}: {reason}")
         raise _EndpointDown(f"{last} ({self.retries + 1} attempts)")
 
+    def chat(self, messages: list[dict[str, str]]) -> str:
+        """One cleaned reply (other LLM stages: summaries, titles); ModelUnavailable when the
+        endpoint stays down, refuses the credentials or returns nothing usable."""
+        try:
+            return clean_reply(self._chat(messages))
+        except _EndpointDown as exc:
+            raise ModelUnavailable(f"llm: {self.url} (model {self.model!r}) endpoint down: "
+                                   f"{exc}") from None
+        except _Rejected as exc:
+            raise ModelUnavailable(f"llm: reply rejected: {exc}") from None
+
     # ---------------------------------------------------------------- translation
 
     def _translate_one(self, text: str, src: str, tgt: str) -> str:
