@@ -135,11 +135,14 @@ class Event:
     independent_sources: int = 0  # clustered documents: a reprint or translation is not one
     title: dict[Lang, SummarySentence] = field(default_factory=dict)
     summary: dict[Lang, list[SummarySentence]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # why a section is short or missing
     # the daily digest (pipeline.daily): 1 = first; status against a previous digest
     rank: int | None = None
     status: str | None = None  # new | updated | seen; None: no previous digest given
     new_documents: list[str] = field(default_factory=list)  # documents/copies it lacked
     previous_events: list[str] = field(default_factory=list)  # its events sharing documents
+    # how each outlet and language tells the event (pipeline.framing); JSON-ready
+    framing: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -243,6 +246,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         **({"status": event.status, "new_documents": list(event.new_documents),
             "previous_events": list(event.previous_events)} if event.status else {}),
         "summary": {lang: [_sentence_dict(s) for s in sents] for lang, sents in event.summary.items()},
+        "notes": list(event.notes),
+        "framing": event.framing,
     }
 
 

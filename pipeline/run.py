@@ -26,6 +26,7 @@ from pipeline.dedup import mark_copies, mark_repeated_segments, mark_translation
 from pipeline.embed import Embedder, get_embedder
 from pipeline.embed.cache import CachedEmbedder
 from pipeline.entities import annotate_document
+from pipeline.framing import frame_event
 from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
 from pipeline.machine import available_cores
@@ -231,6 +232,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     embed_segments([by_id[m] for e in events for m in e.documents], embedder)
     for event in _progress(events, "summarising", show_progress):
         summarize_event(event, by_id, config, router, generator)
+        event.framing = frame_event(event, by_id, config, router)
 
     digest = Digest(
         documents=docs,

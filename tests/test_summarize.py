@@ -303,3 +303,31 @@ def test_summary_sentence_check_is_serialised():
     sent = SummarySentence("x", "en", "llm", [], check={"claims": 1, "unsupported": [],
                                                          "action": "kept"})
     assert _sentence_dict(sent)["check"]["action"] == "kept"
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_fragments_only_and_title_only_events_get_a_labelled_entry(tmp_path):
+    from pipeline.model import digest_to_dict
+    from pipeline.render.markdown import render_markdown
+    from pipeline.run import run
+    from pipeline.summarize import NOTE_LEAD, NOTE_NO_BODY
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "frag.txt").write_text(
+        "Quake hits city\n\nQuake hits. Many hurt. More soon.\n", encoding="utf-8")
+    (tmp_path / "b" / "title.txt").write_text("Pension reform vote postponed to March\n",
+                                              encoding="utf-8")
+    frag_digest = run([tmp_path / "a"], Config()).digest
+    (frag,) = frag_digest.events
+    assert frag.notes == [NOTE_LEAD]
+    assert [s.text for s in frag.summary["en"]] == ["Quake hits.", "Many hurt.", "More soon."]
+    assert all(s.sources[0].document == "frag" for s in frag.summary["en"])
+    assert NOTE_LEAD in render_markdown(digest_to_dict(frag_digest))
+    title_digest = run([tmp_path / "b"], Config()).digest
+    (title,) = title_digest.events
+    assert title.notes == [NOTE_NO_BODY] and title.summary["en"] == []
+    assert title.title["en"].text == "Pension reform vote postponed to March"
+    assert NOTE_NO_BODY in render_markdown(digest_to_dict(title_digest))

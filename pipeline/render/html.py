@@ -34,6 +34,7 @@ from pipeline.render import (
     status_marker,
     window_facts,
 )
+from pipeline.render.markdown import FACT_MARKS
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
@@ -81,6 +82,11 @@ ol.segs li {{ margin: .25rem 0; }}
 .tr {{ font-size: .9em; margin-left: .5rem; }}
 .errors li {{ color: #b00020; }}
 :target {{ background: rgba(255, 200, 0, .25); }}
+.table-wrap {{ overflow-x: auto; }}
+table.framing {{ border-collapse: collapse; font-size: .85em; width: 100%; }}
+table.framing th, table.framing td {{ border: 1px solid var(--line); padding: .25rem .4rem;
+  vertical-align: top; text-align: left; }}
+.framing .note, .framing .desc {{ color: var(--muted); font-style: italic; }}
 .status {{ display: inline-block; font-size: .62em; font-weight: 700; letter-spacing: .04em;
   padding: 0 .4em; border-radius: .3em; vertical-align: .25em; color: #fff; }}
 .status-new {{ background: #b00020; }} .status-updated {{ background: #a35200; }}
@@ -248,6 +254,7 @@ def _event(d: dict[str, Any], view: EventView) -> list[str]:
     ]
     status = status_line(event)
     out += [f"<dt>Status</dt><dd>{escape(status)}</dd>"] if status else []
+    out += [f"<dt>Note</dt><dd>{escape(note)}</dd>" for note in event.get("notes") or []]
     out.append("</dl>")
     summary = event.get("summary") or {}
     for lang in event_langs(d, event):
@@ -265,7 +272,131 @@ def _event(d: dict[str, Any], view: EventView) -> list[str]:
         for src in view.sources:
             out.append(_source(src))
         out += ["</ol>", "</section>"]
-    return out + ["</article>"]
+    return out + _framing(d, event) + ["</article>"]
+
+
+def _fact_cell(row: dict[str, Any], total: int) -> str:
+    if not total or not any(row.get(key) for key, _, _ in FACT_MARKS):
+        return "n/a"
+    parts = [f"{len(row.get('carries') or [])}/{total}"]
+    for key, mark, meaning in FACT_MARKS:
+        if row.get(key):
+            parts.append(f'<span title="{escape(meaning)}">{mark}</span> '
+                         + escape(" ".join(str(f) for f in row[key])))
+    return " · ".join(parts)
+
+
+def _actors_cell(quoted: list[dict[str, Any]], lang: Any) -> str:
+    names = []
+    for actor in quoted:
+        cues = ", ".join(str(c) for c in actor.get("cues") or [])
+        name = text_el(actor.get("actor"), lang)
+        if actor.get("type") == "ROLE":
+            name += " (unnamed)"
+        mentions = actor.get("mentions")
+        if isinstance(mentions, int) and mentions > 1:
+            name += f" ×{mentions}"
+        names.append(f'<span title="{escape(cues)}">{name}</span>')
+    return ", ".join(names) or "none"
+
+
+def _terms_cell(terms: list[dict[str, Any]]) -> str:
+    cells = [text_el(t.get("term"), t.get("lang"))
+             + (f" ({text_el(t['gloss'], 'en')})" if t.get("gloss") else "") for t in terms]
+    return ", ".join(cells) or "–"
+
+
+def _headline_cell(h: dict[str, Any]) -> str:
+    out = text_el(h.get("text") or "(no headline)", h.get("lang"))
+    tr = h.get("translation")
+    if isinstance(tr, dict) and tr.get("text"):
+        out += f"<br>{text_el(tr['text'], 'en', cls='orig')}{badge(tr)}"
+    return out + f'<br><span class="desc">{escape(str(h.get("description") or ""))}</span>'
+
+
+def _framing(d: dict[str, Any], event: dict[str, Any]) -> list[str]:
+    """The framing table (see pipeline.framing): per outlet, then per language when there
+    are several, then the figures that differ between sources."""
+    framing = event.get("framing")
+    if not isinstance(framing, dict) or not framing:
+        return []
+    anchors = doc_anchors(d)
+
+    def doc_link(doc_id: Any) -> str:
+        anchor = anchors.get(str(doc_id))
+        label = escape(str(doc_id))
+        return f'<a href="#{anchor}">{label}</a>' if anchor else label
+
+    out = ['<section class="framing">', "<h3>Framing comparison</h3>"]
+    if framing.get("note"):
+        out.append(f'<p class="note">{escape(str(framing["note"]))}</p>')
+    facts = framing.get("facts") or []
+    if facts:
+        out += ["<p>Key facts (the summary sentences):</p>", '<ul class="sents">']
+        out += [f"<li><b>{escape(str(f.get('id')))}</b> {text_el(f.get('text'), f.get('lang'))}"
+                f"{badge(f)}</li>" for f in facts]
+        legend = "; ".join(f"{mark} {meaning}" for _, mark, meaning in FACT_MARKS)
+        out += ["</ul>", f'<p class="legend">Key facts column: {escape(legend)}.</p>']
+    excluded = framing.get("excluded") or []
+    if excluded:
+        out.append("<p>Not compared: " + "; ".join(
+            f"{doc_link(x.get('document'))} ({escape(str(x.get('reason')))})"
+            for x in excluded) + "</p>")
+    if not framing.get("outlets"):
+        return [*out, "</section>"]
+    heads: dict[str, list[dict[str, Any]]] = {}
+    for h in framing.get("headlines") or []:
+        heads.setdefault(str(h.get("document")), []).append(h)
+    out += ['<div class="table-wrap">', '<table class="framing">',
+            ("<thead><tr><th>Outlet</th><th>Lang</th><th>Key facts</th><th>Quoted</th>"
+             "<th>Distinctive terms</th><th>Headline</th></tr></thead>"), "<tbody>"]
+    for row in framing.get("outlets") or []:
+        lang = (row.get("langs") or ["und"])[0]
+        docs = [str(x) for x in row.get("documents") or []]
+        copies = row.get("copies") or []
+        links = [doc_link(x) for x in docs]
+        links += [f"{doc_link(c.get('document'))} ({escape(str(c.get('kind')))} of "
+                  f"{escape(str(c.get('of')))})" for c in copies]
+        outlet = f"<b>{text_el(row.get('outlet'), lang)}</b>"
+        if links:
+            outlet += "<br>" + ", ".join(links)
+        shown = [h for x in [*docs, *(str(c.get("document")) for c in copies)]
+                 for h in heads.get(x, [])]
+        cells = [outlet, escape(", ".join(str(x) for x in row.get("langs") or [])),
+                 _fact_cell(row, len(facts)), _actors_cell(row.get("quoted") or [], lang),
+                 _terms_cell(row.get("distinctive_terms") or []),
+                 "<br>".join(_headline_cell(h) for h in shown) or "–"]
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    out += ["</tbody>", "</table>", "</div>"]
+    langs = framing.get("languages") or []
+    if len(langs) > 1:
+        out += ['<div class="table-wrap">', '<table class="framing">',
+                ("<thead><tr><th>Language</th><th>Outlets</th><th>Key facts</th>"
+                 "<th>Quoted</th><th>Distinctive terms</th></tr></thead>"), "<tbody>"]
+        for row in langs:
+            outlets = ", ".join(text_el(o, row.get("lang")) for o in row.get("outlets") or [])
+            cells = [_lang_label(row.get("lang")), outlets, _fact_cell(row, len(facts)),
+                     _actors_cell(row.get("quoted") or [], row.get("lang")),
+                     _terms_cell(row.get("distinctive_terms") or [])]
+            out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        out += ["</tbody>", "</table>", "</div>"]
+    conflicts = framing.get("number_conflicts") or []
+    if conflicts:
+        out += ["<p>Figures that differ between sources:</p>", '<ul class="conflicts">']
+        for group in conflicts:
+            what = escape(str(group.get("kind") or "").replace("count:", "count of "))
+            context = ", ".join(escape(str(c)) for c in group.get("context") or [])
+            says = "; ".join(
+                f"{text_el(m.get('written'), m.get('lang'))} "
+                f"({text_el(m.get('outlet'), m.get('lang'))}, {doc_link(m.get('document'))} "
+                f"segment {escape(str(m.get('segment')))})"
+                for m in group.get("mentions") or [])
+            flag = " <i>(consistent: only bounds differ)</i>" if group.get("consistent") else ""
+            out.append(f"<li>{what}{f' ({context})' if context else ''}: {says}{flag}</li>")
+        out.append("</ul>")
+    elif len(framing.get("outlets") or []) > 1:
+        out.append("<p>No figures differ between sources on the same quantity.</p>")
+    return out + ["</section>"]
 
 
 def _source(src: CitedSource) -> str:

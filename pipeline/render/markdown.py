@@ -170,7 +170,8 @@ def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
     out += [f"- **Documents:** {', '.join(members) or 'none'}"]
     out += [f"- **Sources:** {md_escape(sources_line(event))}"]
     status = status_line(event)
-    out += [f"- **Status:** {md_escape(status)}", ""] if status else [""]
+    out += [f"- **Status:** {md_escape(status)}"] if status else []
+    out += [f"- **Note:** {md_escape(note)}" for note in event.get("notes") or []] + [""]
 
     summary = event.get("summary") or {}
     for lang in event_langs(d, event):
@@ -201,6 +202,137 @@ def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
         if src.translated:
             out.append(" " * len(prefix) + f"- original text: {md_escape(src.text)}")
     out.append("")
+    _framing(d, event, out)
+
+
+# fact coverage marks, most telling first; the legend under the framing heading explains them
+FACT_MARKS: tuple[tuple[str, str, str], ...] = (
+    ("carries", "✓", "carries it (cited, or a paraphrase)"),
+    ("differs", "≠", "states it with other figures"),
+    ("weak", "~", "a similar sentence, not confirmed"),
+    ("omits", "–", "omits it"),
+    ("unknown", "?", "cannot tell (no sentence vectors)"),
+)
+
+
+def _fact_cell(row: dict[str, Any], total: int) -> str:
+    if not total or not any(row.get(key) for key, _, _ in FACT_MARKS):
+        return "n/a"
+    parts = [f"{len(row.get('carries') or [])}/{total}"]
+    for key, mark, _ in FACT_MARKS:
+        if row.get(key):
+            parts.append(f"{mark} {' '.join(md_escape(f) for f in row[key])}")
+    return " · ".join(parts)
+
+
+def _actors_cell(quoted: list[dict[str, Any]]) -> str:
+    if not quoted:
+        return "none"
+    names = []
+    for actor in quoted:
+        name = md_escape(actor.get("actor"))
+        if actor.get("type") == "ROLE":
+            name += " (unnamed)"
+        if _count(actor.get("mentions")) > 1:
+            name += f" ×{_count(actor.get('mentions'))}"
+        names.append(name)
+    return ", ".join(names)
+
+
+def _count(value: Any) -> int:
+    """An integer from the JSON, 0 when it is not one (a digest.json may be hand-edited)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _terms_cell(terms: list[dict[str, Any]]) -> str:
+    if not terms:
+        return "–"
+    return ", ".join(md_escape(t.get("term")) + (f" ({md_escape(t['gloss'])})" if t.get("gloss")
+                                                  else "") for t in terms)
+
+
+def _headline_cell(h: dict[str, Any]) -> str:
+    text = md_escape(h.get("text") or "(no headline)")
+    tr = h.get("translation")
+    if isinstance(tr, dict) and tr.get("text"):
+        text += f" — *en:* {md_escape(tr['text'])}{badge(tr)}"
+    return f"{text} — _{md_escape(h.get('description') or '')}_"
+
+
+def _framing(d: dict[str, Any], event: dict[str, Any], out: list[str]) -> None:
+    """The framing table: one row per outlet (facts, quoted actors, distinctive terms,
+    headline), one per language when there are several, then figures that differ."""
+    framing = event.get("framing")
+    if not isinstance(framing, dict) or not framing:
+        return
+    anchors = doc_anchors(d)
+    out += ["### Framing comparison", ""]
+    if framing.get("note"):
+        out += [f"_{md_escape(framing['note'])}_", ""]
+    facts = framing.get("facts") or []
+    if facts:
+        out += ["**Key facts** (the summary sentences):", ""]
+        out += [f"- **{md_escape(f.get('id'))}** {md_escape(f.get('text'))}{badge(f)}"
+                for f in facts]
+        legend = "; ".join(f"{mark} {meaning}" for _, mark, meaning in FACT_MARKS)
+        out += ["", f"Key facts column: {legend}.", ""]
+    excluded = framing.get("excluded") or []
+    if excluded:
+        out += ["Not compared: " + "; ".join(
+            f"{_link(md_escape(x.get('document')), anchors.get(str(x.get('document'))))} "
+            f"({md_escape(x.get('reason'))})" for x in excluded), ""]
+    if not framing.get("outlets"):
+        return
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for h in framing.get("headlines") or []:
+        by_doc.setdefault(str(h.get("document")), []).append(h)
+    out += ["| Outlet | Lang | Key facts | Quoted | Distinctive terms | Headline |",
+            "|---|---|---|---|---|---|"]
+    for row in framing.get("outlets") or []:
+        docs = [str(x) for x in row.get("documents") or []]
+        copies = row.get("copies") or []
+        links = [_link(md_escape(x), anchors.get(x)) for x in docs]
+        links += [f"{_link(md_escape(c.get('document')), anchors.get(str(c.get('document'))))} "
+                  f"({md_escape(c.get('kind'))} of {md_escape(c.get('of'))})" for c in copies]
+        if docs == [row.get("outlet")]:  # no outlet known: the document stands for itself
+            outlet, links = f"**{links[0]}**", links[1:]
+        else:
+            outlet = f"**{md_escape(row.get('outlet'))}**"
+        outlet += f" ({', '.join(links)})" if links else ""
+        heads = [h for x in [*docs, *(str(c.get("document")) for c in copies)]
+                 for h in by_doc.get(x, [])]
+        cells = [outlet, md_escape(", ".join(str(x) for x in row.get("langs") or [])),
+                 _fact_cell(row, len(facts)), _actors_cell(row.get("quoted") or []),
+                 _terms_cell(row.get("distinctive_terms") or []),
+                 "<br>".join(_headline_cell(h) for h in heads) or "–"]
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    langs = framing.get("languages") or []
+    if len(langs) > 1:
+        out += ["| Language | Outlets | Key facts | Quoted | Distinctive terms |",
+                "|---|---|---|---|---|"]
+        for row in langs:
+            cells = [md_escape(lang_name(row.get("lang"))),
+                     md_escape(", ".join(str(x) for x in row.get("outlets") or [])),
+                     _fact_cell(row, len(facts)), _actors_cell(row.get("quoted") or []),
+                     _terms_cell(row.get("distinctive_terms") or [])]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    conflicts = framing.get("number_conflicts") or []
+    if conflicts:
+        out += ["**Figures that differ between sources:**", ""]
+        for group in conflicts:
+            what = md_escape(str(group.get("kind") or "").replace("count:", "count of "))
+            context = ", ".join(md_escape(c) for c in group.get("context") or [])
+            says = "; ".join(
+                f"{md_escape(m.get('written'))} ({md_escape(m.get('outlet'))}, "
+                f"{_link(md_escape(m.get('document')), anchors.get(str(m.get('document'))))} "
+                f"segment {md_escape(m.get('segment'))})" for m in group.get("mentions") or [])
+            flag = " _(consistent: only bounds differ)_" if group.get("consistent") else ""
+            out.append(f"- {what}{f' ({context})' if context else ''}: {says}{flag}")
+        out.append("")
+    elif len(framing.get("outlets") or []) > 1:
+        out += ["_No figures differ between sources on the same quantity._", ""]
 
 
 def _url_link(label: str, url: Any) -> str:

@@ -21,7 +21,17 @@ from pipeline.summarize.abstractive import (
     abstractive_title,
 )
 from pipeline.summarize.check import check_translation
-from pipeline.summarize.extractive import Selected, headline, select, summary_text
+from pipeline.summarize.extractive import (
+    Selected,
+    headline,
+    lead_sentences,
+    select,
+    summary_text,
+)
+
+NOTE_LEAD = ("no sentence met the summary filters (all fragments, questions or talk): the "
+             "lead sentences of the most central article are shown")
+NOTE_NO_BODY = "its articles have no body text beyond their titles: no summary"
 from pipeline.translate import TranslationRouter
 from pipeline.translate.base import ModelUnavailable
 
@@ -158,6 +168,12 @@ def summarize_event(event: Event, docs: dict[str, Document], config: Config,
     for lang in config.langs:
         picked = select(members, config.summary_min, config.summary_max,
                         config.paraphrase_similarity, lang, config.summary_budget(lang))
+        if not picked:
+            picked = lead_sentences(members, config.summary_min, config.summary_budget(lang),
+                                    lang)
+            note = (NOTE_LEAD if picked else NOTE_NO_BODY)
+            if note not in event.notes:
+                event.notes.append(note)
         event.summary[lang] = summary_in(picked, lang, router, config.read_langs)
         title = event_title(members, lang, router, event.summary[lang], config.read_langs)
         if generator is not None:

@@ -105,6 +105,27 @@ def is_summary_worthy(seg: Segment) -> bool:
     return not _TALK.search(_QUOTED.sub("", text))
 
 
+def lead_sentences(docs: list[Document], low: int, budget: float,
+                   prefer_lang: str) -> list[Selected]:
+    """The fallback when no sentence passes `is_summary_worthy` (only fragments, questions,
+    chatter): the first body sentences of the most central document with any, in order,
+    until `low` sentences or the budget. Still real, cited sentences."""
+    for doc in docs:
+        body = [(i, s) for i, s in doc.content_segments if s.role == "body" and s.text.strip()]
+        if not body:
+            continue
+        out, used = [], 0.0
+        for index, seg in body:
+            cost = output_chars(summary_text(seg.text), seg.lang, prefer_lang)
+            if out and (len(out) >= low or used + cost > budget):
+                break
+            cand = Candidate(doc, index, seg, seg.vector)
+            out.append(Selected(cand, [cand.source()]))
+            used += cost
+        return out
+    return []
+
+
 def needs_context(seg: Segment) -> bool:
     """A sentence opening on a personal pronoun ("He said…", "他表示…") means nothing alone
     (a demonstrative with its noun, "These minerals…", still reads)."""
