@@ -124,9 +124,15 @@ def event_title(members: list[Document], lang: str, router: TranslationRouter,
         if titles:
             text, title_lang, sources = titles[0]
             return _in_lang(text, title_lang, lang, sources, router, read)[0]
-    if not summary:
-        return None
-    lead = summary[0].sources[0]  # cut the original, then translate: same cut in every language
+    # untitled: the lead sentence of the most central article, which news writes to carry
+    # the event (the summary's first sentence is chosen for coverage, not for that)
+    lead = next((Source(doc.id, i, seg.lang, seg.text) for doc in members
+                 for i, seg in doc.content_segments if seg.role == "body"), None)
+    if lead is None:
+        if not summary:
+            return None
+        lead = summary[0].sources[0]
+    # cut the original, then translate: the same cut in every language
     return _in_lang(headline(lead.text), lead.lang, lang, [lead], router, read)[0]
 
 
