@@ -1,0 +1,73 @@
+"""Small helpers every framing module needs: which script a text is in, rounding for the
+JSON, the English lemma and stop words, and the CJK word segmenters.
+
+The segmenters (jieba, Sudachi, Kiwi) are loaded lazily and once: an all-English digest
+never pays for them, and names, quote cues and terms share the same instances.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def cjk_lang(lang: str) -> bool:
+    return lang in ("zh", "ja", "ko")
+
+
+def rounded(value: float) -> float:
+    return round(float(value), 3)
+
+
+def english_lemma(word: str) -> str:
+    """Light English plural stripping: minerals → mineral, countries → country."""
+    if not word.isascii() or len(word) < 4:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+@cache
+def jieba_posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+@cache
+def jieba_tokenizer():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@cache
+def sudachi_tokenizer():
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(SplitMode.C)
+
+
+@cache
+def kiwi_tokenizer():
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
