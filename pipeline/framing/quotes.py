@@ -7,9 +7,10 @@ keeps the sentence and cue behind it so a reader can check it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,7 +180,8 @@ def _clause_end(text: str, pos: int, lang: str) -> int:
     return m.start() if m else len(text)
 
 
-def sentence_quotes(text: str, lang: str, actors: list[Actor], history: list[list[Actor]],
+def sentence_quotes(text: str, lang: str, actors: list[Actor],
+                    history: list[list[Actor]] | Callable[[], list[list[Actor]]],
                     document: str = "", segment: int = 0) -> list[Quote]:
     """Attributed speech in one sentence: "X said", "according to X", "X は…と述べた",
     "X 表示", "X에 따르면", a pronoun ("He said") resolved to the one person of the sentence
@@ -230,7 +232,8 @@ def sentence_quotes(text: str, lang: str, actors: list[Actor], history: list[lis
             pronoun = (_PRONOUN_EN.match(subject.strip()) if not cjk
                        else _PRONOUN_CJK.search(subject))
             if speaker is None and pronoun:
-                speaker, how = _person_before(history), "pronoun"
+                earlier = history() if callable(history) else history
+                speaker, how = _person_before(earlier), "pronoun"
             if speaker is None and cjk and not subject.strip():
                 # "万斯未点名中国，称……": the dropped subject is the sentence's one speaker
                 named = {a.key: a for a in outside if a.end <= start and a.type in
@@ -267,6 +270,10 @@ def _surname_aliases(doc: Document) -> dict[str, Actor]:
     return {last: next(iter(a)) for last, a in seen.items() if len(a) == 1}
 
 
+def _earlier(actors_of: Callable[[int], list[Actor]], k: int) -> list[list[Actor]]:
+    return [actors_of(j) for j in range(max(0, k - 2), k)]
+
+
 def document_quotes(doc: Document) -> list[Quote]:
     """Attributed speech in every content sentence of a document, in text order."""
     aliases = _surname_aliases(doc)
@@ -286,7 +293,9 @@ def document_quotes(doc: Document) -> list[Quote]:
     out: list[Quote] = []
     for k, (index, text, lang) in enumerate(sentences):
         if _cues(text, lang) or _quotes_in(text):
-            history = [actors_of(j) for j in range(max(0, k - 2), k)]  # pronoun targets
+            # pronoun targets, looked for only when a pronoun speaks (CJK names cost a
+            # segmenter pass: about 10 ms a sentence with jieba's HMM)
+            history = functools.partial(_earlier, actors_of, k)
             out += sentence_quotes(text, lang, actors_of(k), history, doc.id, index)
     return out
 
