@@ -45,6 +45,22 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="build a digest from articles",
                          description=RUN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders")
+    batch = sub.add_parser(
+        "batch", help="an archive: streamed, resumable, one digest per day",
+        description="Stream an archive (folders, globs, .jsonl, .csv, .parquet, HF datasets "
+        "saved to disk) into OUT/days/YYYY-MM-DD/digest.{json,md,html}, OUT/events.jsonl "
+        "and .parquet, OUT/errors.jsonl. Progress is checkpointed in OUT/state.sqlite: "
+        "rerun the same command after a crash to finish (docs/batch.md).")
+    batch.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs")
+    batch.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    batch.add_argument("--langs", default=None, metavar="L1,L2",
+                       help="two output languages among en, zh, ja, ko (default: en,zh)")
+    batch.add_argument("--config", type=Path, metavar="FILE",
+                       help="TOML file overriding any config field")
+    batch.add_argument("--translator", action="append", dest="translators", metavar="NAME",
+                       help="translation backend by name (default: auto)")
+    batch.add_argument("--embedder", metavar="NAME", help="embedding backend by name")
+    batch.add_argument("--quiet", action="store_true", help="no progress or summary lines")
     run.add_argument("--out", default="out", type=Path, metavar="DIR",
                      help="output folder (default: out/)")
     run.add_argument("--langs", default=None, metavar="L1,L2",
@@ -262,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_models(args)
     if args.command == "translate":
         return _translate(args)
+    if args.command == "batch":
+        return _batch(args)
     try:
         config = _config(args)
     except (ValueError, OSError) as exc:
@@ -289,6 +307,31 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(digest.events)} events{_window_note(digest.window)} -> "
               + ", ".join(str(p) for p in result.outputs), file=sys.stderr)
     return result.exit_code
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from pipeline.batch.runner import run_batch
+    from pipeline.batch.state import FolderInUse
+
+    try:
+        config = _config(args)
+    except (ValueError, OSError) as exc:
+        print(f"newsdigest: {exc}", file=sys.stderr)
+        return 1
+    show = (lambda line: print(f"\r{line}", end="", file=sys.stderr, flush=True)) \
+        if not args.quiet and sys.stderr.isatty() else (lambda _: None)
+    try:
+        summary = run_batch(args.inputs, args.out, config, show)
+    except (FolderInUse, ValueError) as exc:
+        print(f"newsdigest: {exc}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(file=sys.stderr)
+        for line in summary.lines():
+            print(line, file=sys.stderr)
+    if not summary.documents:
+        return 1
+    return 2 if summary.failed else 0
 
 
 def _window_note(window: dict) -> str:

@@ -27,7 +27,8 @@ LANGUAGE_RULE = ("a document whose language was not identified (`und`) is dedupl
 IDENTICAL_TEXT_RULE = ("documents with identical text and different ids are exact copies: the "
                        "first in publication order (date, then id) is kept")
 
-def _status(doc: Document) -> str:
+def document_status(doc: Document) -> str:
+    """The `cluster_status` a document gets before clustering (see `STATUS_RULES`)."""
     if doc.duplicate_of is not None:
         return "duplicate"
     if not doc.content_segments:
@@ -75,7 +76,7 @@ def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event
     its original's event. A document clusters with its translations' terms (`family_terms`).
     """
     for doc in docs:
-        doc.cluster_status = _status(doc)
+        doc.cluster_status = document_status(doc)
         doc.event = None
     usable = [d for d in publication_order(docs) if d.cluster_status.startswith("clustered")]
     terms_of = family_terms(docs)

@@ -137,6 +137,11 @@ class EventStream:
         self._open_stories: list[_Group] = []
         self._last_date: dt.date | None = None
 
+    @property
+    def open_events(self) -> list[_Group]:
+        """Events that can still take documents (after the undated step: all of them)."""
+        return list(self._open_events)
+
     # ------------------------------------------------------------------ document vectors
 
     def _centred(self, docs: list[Document]) -> np.ndarray:

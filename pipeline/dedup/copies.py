@@ -97,28 +97,33 @@ def _match(grams: np.ndarray, other: _Print, jaccard: float,
     return (1, shared / small) if shared / small >= containment else None
 
 
-def mark_copies(docs: list[Document], jaccard: float = 0.8, containment: float = 0.9) -> int:
-    """Set `duplicate_of`/`duplicate_kind` on every copy; return how many were marked."""
-    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
-    by_hash: dict[str, _Print] = {}
-    prints: dict[str, _Print] = {}
-    marked = 0
-    for doc in publication_order(docs):
+class CopyIndex:
+    """The layers above as an index that grows: documents are added in publication order
+    (a whole batch at once, or day by day for an archive) and each is compared with every
+    kept document added before it."""
+
+    def __init__(self, jaccard: float = 0.8, containment: float = 0.9) -> None:
+        self.jaccard, self.containment = jaccard, containment
+        self._lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
+        self._by_hash: dict[str, _Print] = {}
+        self._prints: dict[str, _Print] = {}
+
+    def add(self, doc: Document) -> bool:
+        """Mark `doc` when it copies an indexed document (True), else index it."""
         text = copy_text(doc)
         if doc.duplicate_of is not None or not normalise_text(text):
-            continue
+            return False
         header = _header(doc)
         digest = hashlib.sha1(normalise_text(text).encode("utf-8")).hexdigest()
-        if digest in by_hash:
-            original = by_hash[digest]
+        if digest in self._by_hash:
+            original = self._by_hash[digest]
             _mark(doc, original.doc_id, "exact" if original.header == header else "reprint")
-            marked += 1
-            continue
+            return True
         grams = shingles(text)
         mh, hashed = _minhash(grams), _hashed(grams)
         best: tuple[tuple[int, float], str] | None = None
-        for other_id in sorted(lsh.query(mh)):
-            found = _match(hashed, prints[other_id], jaccard, containment)
+        for other_id in sorted(self._lsh.query(mh)):
+            found = _match(hashed, self._prints[other_id], self.jaccard, self.containment)
             if found is not None and (best is None or found > best[0]):
                 best = (found, other_id)
         if best is not None:
@@ -126,11 +131,16 @@ def mark_copies(docs: list[Document], jaccard: float = 0.8, containment: float =
             if strength == 1:
                 kind = "partial"
             else:
-                kind = "near" if prints[original_id].header == header else "reprint"
+                kind = "near" if self._prints[original_id].header == header else "reprint"
             _mark(doc, original_id, kind)
-            marked += 1
-            continue
+            return True
         mine = _Print(doc.id, header, hashed, mh)
-        by_hash[digest] = prints[doc.id] = mine
-        lsh.insert(doc.id, mh)
-    return marked
+        self._by_hash[digest] = self._prints[doc.id] = mine
+        self._lsh.insert(doc.id, mh)
+        return False
+
+
+def mark_copies(docs: list[Document], jaccard: float = 0.8, containment: float = 0.9) -> int:
+    """Set `duplicate_of`/`duplicate_kind` on every copy; return how many were marked."""
+    index = CopyIndex(jaccard, containment)
+    return sum(index.add(doc) for doc in publication_order(docs))

@@ -20,7 +20,14 @@ from pipeline.ingest.dates import find_dates, parse_date
 from pipeline.ingest.encoding import Decoded, UndecodableError, decode_bytes
 from pipeline.model import Document
 
-__all__ = ["READERS", "SUPPORTED_SUFFIXES", "FileResult", "Problem", "read_file"]
+__all__ = [
+    "READERS",
+    "SUPPORTED_SUFFIXES",
+    "FileResult",
+    "Problem",
+    "read_file",
+    "record_document",
+]
 
 _HEADER_CHARS = 500  # a dateline ("Sou Hu Cai Jing·2025-06-09 08:45") sits near the top
 _MD_TITLE = re.compile(r"\A\s*#(?!#)[ \t]+(?P<title>[^\n]*?)[ \t]*#*[ \t]*(?:\n|\Z)")
@@ -238,10 +245,14 @@ def _lang_code(value: Any) -> str | None:
     return re.split(r"[-_]", text)[0].lower() if text else None
 
 
-def _jsonl_document(
+def record_document(
     record: dict[str, Any], stem: str, display: str, lineno: int, decoded: Decoded
 ) -> tuple[Document | None, list[str]]:
-    """One record to a Document (None if it has no text) and its warnings."""
+    """One record to a Document (None if it has no text) and its warnings.
+
+    Shared by every record format (JSONL here, CSV/Parquet/HF datasets in `pipeline.batch`)
+    so that identical records give identical Documents whatever file they came in.
+    """
     body = record.get("text")
     if not isinstance(body, str) or not body.strip():
         return None, []
@@ -298,7 +309,7 @@ def read_jsonl(path: Path, display: str, data: bytes) -> FileResult:
                 Problem(display, lineno, f"not a JSON object ({kind}), line skipped", True)
             )
             continue
-        doc, warnings = _jsonl_document(record, path.stem, display, lineno, decoded)
+        doc, warnings = record_document(record, path.stem, display, lineno, decoded)
         if doc is None:
             result.problems.append(
                 Problem(display, lineno, 'missing or empty "text" field, line skipped', True)

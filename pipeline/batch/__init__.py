@@ -1,0 +1,1 @@
+"""Archives at scale: `newsdigest batch`."""

@@ -1,0 +1,200 @@
+"""The cross-document stages of an archive, one publication day at a time.
+
+`newsdigest run` holds a whole batch in memory; an archive cannot. So days are read from the
+checkpoint in date order and each goes through the same stages as a run, against what is
+still open from earlier days:
+- copies: one `CopyIndex` for the whole archive (a reprint months later is still a copy);
+- document vectors for the day's kept documents (embedding cache: a rerun embeds nothing);
+- translations against the kept documents of the last `date_window_days` days;
+- the event stream (`EventStream.add_step`) with running corpus statistics;
+- a digest of the day: every event with a document or copy dated that day, as known at the
+  end of that day (what a daily briefing could have said), written atomically and then
+  recorded in the checkpoint with the hash of its JSON.
+Documents older than the window leave memory; an event's older members are read back from
+the checkpoint when it grows. Undated documents come last, as in a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.batch.state import UNDATED, BatchState
+from pipeline.cluster import STATUS_RULES, document_status, family_terms
+from pipeline.cluster.stream import EventStream, _Group
+from pipeline.config import Config
+from pipeline.dedup import mark_translations
+from pipeline.dedup.copies import CopyIndex
+from pipeline.embed import Embedder
+from pipeline.framing import frame_event
+from pipeline.model import Digest, Document, Event, digest_to_dict, publication_order
+from pipeline.render.files import digest_json, write_digest
+from pipeline.summarize import summarize_event
+from pipeline.translate import TranslationRouter
+
+
+class FamilyTerms:
+    """`family_terms` over the documents in the window, refreshed each day."""
+
+    def __init__(self) -> None:
+        self._terms: Callable[[Document], object] | None = None
+
+    def update(self, docs: list[Document]) -> None:
+        self._terms = family_terms(docs)
+
+    def __call__(self, doc: Document):
+        assert self._terms is not None
+        return self._terms(doc)
+
+
+class DayStage:
+    def __init__(self, state: BatchState, out_dir: Path, config: Config, embedder: Embedder,
+                 router: TranslationRouter, embed: Callable[[list[Document]], None],
+                 embed_sentences: Callable[[list[Document]], None]) -> None:
+        self.state, self.out_dir, self.config = state, out_dir, config
+        self.router, self.embed, self.embed_sentences = router, embed, embed_sentences
+        self.copies = CopyIndex(config.near_duplicate_jaccard, config.partial_containment)
+        self.terms = FamilyTerms()
+        self.stream = EventStream(config.cluster_params(), None, self.terms)
+        self.window: dict[str, list[Document]] = {}  # day -> its documents, last days only
+        self.original: dict[str, str] = {}  # copy id -> the id it copies (whole archive)
+        self.copies_of: dict[str, list[str]] = defaultdict(list)  # kept id -> its copies
+        self.event_of: dict[str, str] = {}  # kept id -> event id
+        self.group_by_id: dict[str, _Group] = {}
+        self.counts: dict[str, int] = defaultdict(int)
+        self.written: list[str] = []
+
+    # ------------------------------------------------------------------ one day
+
+    def run_day(self, day: str) -> None:
+        docs = self.state.documents_of(day)
+        date = None if day == UNDATED else dt.date.fromisoformat(day)
+        self._forget_before(date)
+        for doc in publication_order(docs):
+            self.copies.add(doc)
+        kept = [d for d in docs if d.duplicate_of is None and d.content_segments]
+        self.embed(kept)
+        window = [d for ds in self.window.values() for d in ds] + docs
+        mark_translations(window, self.config.translation_cosine, self.config.date_window_days)
+        self.terms.update(window)
+        for doc in docs:
+            doc.cluster_status = document_status(doc)
+            self.counts[doc.cluster_status] += 1
+            if doc.duplicate_of is not None:
+                self.counts[f"duplicate:{doc.duplicate_kind}"] += 1
+                self.original[doc.id] = doc.duplicate_of
+        usable = [d for d in publication_order(docs) if d.cluster_status.startswith("clustered")]
+        before = len(self.stream.events)
+        self.stream.add_step(usable, date)
+        for group in self.stream.events[before:]:
+            self.group_by_id[group.id] = group
+        touched: set[str] = set()
+        owner = {m: g.id for g in self.stream.open_events for m in g.members}
+        for doc in usable:  # which event took each of the day's documents
+            self.event_of[doc.id] = owner[doc.id]
+            touched.add(owner[doc.id])
+        for doc in docs:
+            if doc.duplicate_of is not None:
+                root = self._root(doc.id)
+                self.copies_of[root].append(doc.id)
+                if root in self.event_of:
+                    touched.add(self.event_of[root])
+        for doc in docs:
+            doc.event = self.event_of.get(self._root(doc.id))
+        self.window[day] = docs
+        if touched:
+            self._write_day(day, docs, sorted(touched))
+
+    def _root(self, doc_id: str) -> str:
+        seen = set()
+        while doc_id in self.original and doc_id not in seen:
+            seen.add(doc_id)
+            doc_id = self.original[doc_id]
+        return doc_id
+
+    def _forget_before(self, date: dt.date | None) -> None:
+        if date is None:
+            return
+        horizon = date - dt.timedelta(days=self.config.date_window_days)
+        for day in [d for d in self.window if d != UNDATED and
+                    dt.date.fromisoformat(d) < horizon]:
+            del self.window[day]
+
+    # ------------------------------------------------------------------ the day's digest
+
+    def _members(self, ids: list[str]) -> dict[str, Document]:
+        found = {d.id: d for ds in self.window.values() for d in ds if d.id in ids}
+        missing = [i for i in ids if i not in found]
+        for doc in self.state.documents(missing):
+            doc.cluster_status = "clustered" if doc.date else "clustered-undated"
+            if doc.id in self.original:
+                doc.cluster_status = "duplicate"
+            doc.event = self.event_of.get(self._root(doc.id))
+            found[doc.id] = doc
+        return found
+
+    def _write_day(self, day: str, docs: list[Document], event_ids: list[str]) -> None:
+        groups = [self.group_by_id[e] for e in event_ids]
+        member_ids = sorted({m for g in groups for m in g.members}
+                            | {c for g in groups for m in g.members for c in self.copies_of[m]})
+        by_id = self._members(member_ids)
+        by_id.update({d.id: d for d in docs})
+        self.embed([d for d in by_id.values() if d.vector is None and d.duplicate_of is None
+                    and d.content_segments])
+        events = []
+        for group in groups:
+            members = [by_id[m] for m in group.members]
+            folded = sorted(c for m in group.members for c in self.copies_of[m])
+            dates = sorted(group.dates)
+            outlets = sorted({d.outlet for d in members + [by_id[c] for c in folded]
+                              if d.outlet})
+            events.append(Event(id=group.id, documents=sorted(group.members), story=group.story,
+                                date=dates[len(dates) // 2] if dates else None, copies=folded,
+                                outlets=outlets, independent_sources=len(members)))
+        sha_before = self.state.day_sha(day)
+        folder = self.out_dir / "days" / day
+        if sha_before is not None and _file_sha(folder / "digest.json") == sha_before:
+            self.written.append(day)
+            return  # finished before a restart: the same inputs give the same digest
+        self.embed_sentences([by_id[m] for e in events for m in e.documents])
+        for event in events:
+            summarize_event(event, by_id, self.config, self.router)
+            event.framing = frame_event(event, by_id, self.config, self.router)
+        events.sort(key=lambda e: (-e.independent_sources, e.id))
+        for rank, event in enumerate(events, 1):
+            event.rank = rank
+        shown = sorted({d.id for d in docs} | set(member_ids))
+        digest = Digest(documents=[by_id[i] for i in shown], events=events,
+                        langs=self.config.langs,
+                        clustering={"rules": dict(STATUS_RULES), "day": day},
+                        backends={"embedder": self.config.embedder,
+                                  "translators": ",".join(self.config.translators)},
+                        notices=list(self.router.notices))
+        data = digest_to_dict(digest)
+        write_digest(data, folder)
+        rows = [self._event_row(e, day) for e in data["events"]]
+        self.state.finish_day(day, _sha(digest_json(data)), rows)
+        self.written.append(day)
+
+    def _event_row(self, event: dict, day: str) -> dict:
+        old = self.state.event_row(event["id"]) or {}
+        days = sorted(set(old.get("days", [])) | {day})
+        return {"id": event["id"], "story": event["story"], "days": days,
+                "first_day": days[0], "last_day": days[-1],
+                "documents": event["documents"], "copies": event["copies"],
+                "outlets": event["outlets"], "independent_sources": event["independent_sources"],
+                "title": event["title"]}
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _file_sha(path: Path) -> str | None:
+    try:
+        return _sha(path.read_text("utf-8"))
+    except OSError:
+        return None

@@ -1,0 +1,163 @@
+"""`newsdigest batch`: stream an archive in, resume after a crash, one digest per day.
+
+Two stages, both resumable from the checkpoint (`state.py`):
+1. documents: inputs are streamed (`inputs.py`) in chunks; each chunk goes through the
+   per-document stages on the worker pool (`run.process_documents`) and is committed with
+   its problems. A rerun skips the ids already committed.
+2. days (`days.py`): dedup, embeddings, translations, events and the day's digest, in date
+   order. Clustering is re-run from the first day on every run (it is cheap and makes the
+   result independent of where a crash happened); a day whose digest was already written
+   with the same content is not summarised again.
+Then the archive-wide outputs: `events.jsonl` and `events.parquet` (one row per event) and
+`errors.jsonl` (every problem with its reason), each written atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.batch.days import DayStage
+from pipeline.batch.inputs import iter_inputs
+from pipeline.batch.state import BatchState
+from pipeline.config import Config
+from pipeline.embed import get_embedder
+from pipeline.embed.cache import CachedEmbedder
+from pipeline.ingest import Problem
+from pipeline.render.files import write_atomic
+from pipeline.run import embed_documents, embed_segments, process_documents
+from pipeline.translate import TranslationRouter
+
+CHUNK = 1000  # documents per committed chunk: the pool's start cost is paid per chunk
+
+
+@dataclass
+class BatchSummary:
+    read: int = 0  # documents committed in this run
+    skipped: int = 0  # already in the checkpoint
+    failed: int = 0  # inputs or rows that gave no document
+    documents: int = 0  # in the checkpoint after the run
+    statuses: dict[str, int] = field(default_factory=dict)
+    events: int = 0
+    days: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    outputs: list[Path] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        dup = {k.split(":", 1)[1]: v for k, v in sorted(self.statuses.items())
+               if k.startswith("duplicate:")}
+        return [
+            (f"documents: {self.documents} in the archive ({self.read} read now, "
+             f"{self.skipped} already done), {self.failed} inputs failed (errors.jsonl)"),
+            "duplicates: " + (", ".join(f"{k} {v}" for k, v in dup.items()) or "none"),
+            f"events: {self.events} over {self.days} days",
+            "time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items()),
+        ]
+
+
+def fingerprint(config: Config) -> str:
+    """What the outputs depend on; a folder made with another configuration is refused."""
+    fields = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)
+              if f.name not in ("workers", "embedding_cache", "translation_cache")}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _ingest(inputs: Sequence[str | Path], state: BatchState, config: Config,
+            summary: BatchSummary, show: Callable[[str], None]) -> None:
+    known = state.known_ids()
+    chunk: list = []
+    problems: list[Problem] = []
+
+    def flush() -> None:
+        if not chunk and not problems:
+            return
+        docs = [d for _, d in chunk]
+        seq = {d.id: s for s, d in chunk}
+        kept, failed = process_documents(docs, config)
+        problems.extend(Problem("processing", None, message, True) for message in failed)
+        state.add_documents([(seq[d.id], d) for d in kept], problems)
+        summary.read += len(kept)
+        summary.failed += len(failed)
+        show(f"documents: {summary.read + summary.skipped} ({summary.failed} failed)")
+        chunk.clear()
+        problems.clear()
+
+    for seq, item in enumerate(iter_inputs(inputs)):
+        problems.extend(item.problems)
+        if item.document is None:
+            summary.failed += 1
+            continue
+        if item.document.id in known:
+            summary.skipped += 1
+            continue
+        chunk.append((seq, item.document))
+        if len(chunk) >= CHUNK:
+            flush()
+    flush()
+
+
+def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
+              show: Callable[[str], None] = lambda _: None) -> BatchSummary:
+    out_dir = Path(out_dir)
+    summary = BatchSummary()
+    state = BatchState(out_dir / "state.sqlite")
+    try:
+        state.claim(fingerprint(config))
+        embedder = CachedEmbedder(get_embedder(config.embedder, **config.embedder_options),
+                                  out_dir / "embeddings.sqlite",
+                                  json.dumps(config.embedder_options, sort_keys=True))
+        router = TranslationRouter(config.translators, out_dir / "translations.sqlite",
+                                   config.translator_options)
+        start = time.perf_counter()
+        _ingest(inputs, state, config, summary, show)
+        summary.seconds["documents"] = time.perf_counter() - start
+        start = time.perf_counter()
+        stage = DayStage(state, out_dir, config, embedder, router,
+                         lambda docs: embed_documents(docs, embedder, False, config.embed_chars),
+                         lambda docs: embed_segments(docs, embedder))
+        days = state.days()
+        for n, day in enumerate(days, 1):
+            stage.run_day(day)
+            show(f"days: {n}/{len(days)} ({day})")
+        summary.seconds["days"] = time.perf_counter() - start
+        summary.outputs = write_tables(state, out_dir)
+        summary.documents = state.count()
+        summary.statuses = dict(stage.counts)
+        summary.events = len(stage.stream.events)
+        summary.days = len(stage.written)
+        return summary
+    finally:
+        state.close()
+
+
+def write_tables(state: BatchState, out_dir: Path) -> list[Path]:
+    """events.jsonl, events.parquet and errors.jsonl from the checkpoint, atomically."""
+    rows = list(state.event_rows())
+    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+    written = [write_atomic(out_dir / "events.jsonl", lines)]
+    written.append(_write_parquet(rows, out_dir / "events.parquet"))
+    errors = "".join(json.dumps(p, ensure_ascii=False, sort_keys=True) + "\n"
+                     for p in state.problems())
+    written.append(write_atomic(out_dir / "errors.jsonl", errors))
+    return written
+
+
+def _write_parquet(rows: list[dict], path: Path) -> Path:
+    import os
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    flat = [{**{k: v for k, v in r.items() if k != "title"},
+             **{f"title_{lang}": text for lang, text in sorted(r["title"].items())}}
+            for r in rows]
+    table = pa.Table.from_pylist(flat) if flat else pa.table({"id": pa.array([], pa.string())})
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+    return path
