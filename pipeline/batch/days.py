@@ -31,7 +31,7 @@ from pipeline.dedup.copies import CopyIndex
 from pipeline.embed import Embedder
 from pipeline.framing import frame_event
 from pipeline.model import Digest, Document, Event, digest_to_dict, publication_order
-from pipeline.render.files import digest_json, write_digest
+from pipeline.render.files import write_digest
 from pipeline.summarize import summarize_event
 from pipeline.translate import TranslationRouter
 
@@ -176,7 +176,7 @@ class DayStage:
         data = digest_to_dict(digest)
         write_digest(data, folder)
         rows = [self._event_row(e, day) for e in data["events"]]
-        self.state.finish_day(day, _sha(digest_json(data)), rows)
+        self.state.finish_day(day, _file_sha(folder / "digest.json") or "", rows)
         self.written.append(day)
 
     def _event_row(self, event: dict, day: str) -> dict:
