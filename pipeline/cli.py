@@ -238,16 +238,33 @@ def _eval(args: argparse.Namespace) -> int:
 class _progress_bar:
     """A rich progress bar on a terminal; a silent callback elsewhere (CI logs stay short)."""
 
-    def __init__(self, show: bool) -> None:
-        self.show = show
+    def __init__(self, show: bool, rate: bool = False) -> None:
+        self.show, self.rate = show, rate
         self._bar = None
         self._tasks: dict[str, int] = {}
 
     def __enter__(self):
         if self.show:
-            from rich.progress import Progress
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                ProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.text import Text
 
-            self._bar = Progress(transient=True)
+            class Rate(ProgressColumn):
+                def render(self, task) -> Text:
+                    speed = task.finished_speed or task.speed
+                    return Text(f"{speed:.1f}/s" if speed else "–/s")
+
+            columns = ((TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        Rate(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+                       if self.rate else ())
+            self._bar = Progress(*columns, transient=True)
             self._bar.__enter__()
         return self
 
@@ -255,7 +272,7 @@ class _progress_bar:
         if self._bar is not None:
             self._bar.__exit__(*exc)
 
-    def __call__(self, label: str, done: int, total: int) -> None:
+    def __call__(self, label: str, done: int, total: int | None) -> None:
         if self._bar is None:
             return
         if label not in self._tasks:
@@ -318,15 +335,13 @@ def _batch(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return 1
-    show = (lambda line: print(f"\r{line}", end="", file=sys.stderr, flush=True)) \
-        if not args.quiet and sys.stderr.isatty() else (lambda _: None)
     try:
-        summary = run_batch(args.inputs, args.out, config, show)
+        with _progress_bar(not args.quiet and sys.stderr.isatty(), rate=True) as progress:
+            summary = run_batch(args.inputs, args.out, config, progress)
     except (FolderInUse, ValueError) as exc:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(file=sys.stderr)
         for line in summary.lines():
             print(line, file=sys.stderr)
     if not summary.documents:

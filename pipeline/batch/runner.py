@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.batch.days import DayStage
-from pipeline.batch.inputs import iter_inputs
+from pipeline.batch.inputs import describe_inputs, iter_inputs
 from pipeline.batch.state import BatchState
 from pipeline.config import Config
 from pipeline.embed import get_embedder
@@ -67,9 +67,13 @@ def fingerprint(config: Config) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
 
+Progress = Callable[[str, int, int | None], None]  # (stage, done, total or None)
+
+
 def _ingest(inputs: Sequence[str | Path], state: BatchState, config: Config,
-            summary: BatchSummary, show: Callable[[str], None]) -> None:
+            summary: BatchSummary, show: Progress) -> None:
     known = state.known_ids()
+    total = describe_inputs(inputs).rows
     chunk: list = []
     problems: list[Problem] = []
 
@@ -83,7 +87,7 @@ def _ingest(inputs: Sequence[str | Path], state: BatchState, config: Config,
         state.add_documents([(seq[d.id], d) for d in kept], problems)
         summary.read += len(kept)
         summary.failed += len(failed)
-        show(f"documents: {summary.read + summary.skipped} ({summary.failed} failed)")
+        show("documents", summary.read + summary.skipped + summary.failed, total)
         chunk.clear()
         problems.clear()
 
@@ -101,8 +105,13 @@ def _ingest(inputs: Sequence[str | Path], state: BatchState, config: Config,
     flush()
 
 
+def _silent(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
 def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
-              show: Callable[[str], None] = lambda _: None) -> BatchSummary:
+              show: Progress = _silent) -> BatchSummary:
+    """Run or resume the batch in `out_dir`; `show(stage, done, total)` reports progress."""
     out_dir = Path(out_dir)
     summary = BatchSummary()
     state = BatchState(out_dir / "state.sqlite")
@@ -123,7 +132,7 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
         days = state.days()
         for n, day in enumerate(days, 1):
             stage.run_day(day)
-            show(f"days: {n}/{len(days)} ({day})")
+            show("days", n, len(days))
         summary.seconds["days"] = time.perf_counter() - start
         summary.outputs = write_tables(state, out_dir)
         summary.documents = state.count()
