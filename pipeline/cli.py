@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--translator", action="append", dest="translators", metavar="NAME",
                        help="translation backend by name (default: auto)")
     batch.add_argument("--embedder", metavar="NAME", help="embedding backend by name")
+    batch.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="where the per-document stages run: local processes (default) or "
+                            "Ray Data (RAY_ADDRESS names a cluster; needs newsdigest[ray])")
     batch.add_argument("--quiet", action="store_true", help="no progress or summary lines")
     run.add_argument("--out", default="out", type=Path, metavar="DIR",
                      help="output folder (default: out/)")
@@ -337,7 +340,7 @@ def _batch(args: argparse.Namespace) -> int:
         return 1
     try:
         with _progress_bar(not args.quiet and sys.stderr.isatty(), rate=True) as progress:
-            summary = run_batch(args.inputs, args.out, config, progress)
+            summary = run_batch(args.inputs, args.out, config, progress, engine=args.engine)
     except (FolderInUse, ValueError) as exc:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return 1

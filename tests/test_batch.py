@@ -127,3 +127,14 @@ def test_kill_9_at_any_point_then_rerun_gives_the_same_outputs(batch_out, tmp_pa
                                capture_output=True, text=True, timeout=600, check=False)
         assert rerun.returncode == 2, rerun.stderr
         assert _fingerprints(out) == expected, f"killed after {delay} s"
+
+
+def test_the_ray_engine_gives_the_same_outputs(batch_out, tmp_path, monkeypatch):
+    """Ray Data (a local cluster, an actor pool holding the tools) for the per-document
+    stages: the outputs are byte-identical to the local engine's."""
+    pytest.importorskip("ray")
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
+    archive, reference, _ = batch_out
+    out = tmp_path / "ray"
+    assert main(["batch", str(archive), "--out", str(out), "--engine", "ray", "--quiet"]) == 2
+    assert _fingerprints(out) == _fingerprints(reference)

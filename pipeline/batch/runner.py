@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.batch.days import DayStage
+from pipeline.batch.engines import Engine, make_engine
 from pipeline.batch.inputs import describe_inputs, iter_inputs
 from pipeline.batch.state import BatchState
 from pipeline.config import Config
@@ -30,10 +31,8 @@ from pipeline.embed import get_embedder
 from pipeline.embed.cache import CachedEmbedder
 from pipeline.ingest import Problem
 from pipeline.render.files import write_atomic
-from pipeline.run import embed_documents, embed_segments, process_documents
+from pipeline.run import embed_documents, embed_segments
 from pipeline.translate import TranslationRouter
-
-CHUNK = 1000  # documents per committed chunk: the pool's start cost is paid per chunk
 
 
 @dataclass
@@ -70,7 +69,7 @@ def fingerprint(config: Config) -> str:
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total or None)
 
 
-def _ingest(inputs: Sequence[str | Path], state: BatchState, config: Config,
+def _ingest(inputs: Sequence[str | Path], state: BatchState, engine: Engine,
             summary: BatchSummary, show: Progress) -> None:
     known = state.known_ids()
     total = describe_inputs(inputs).rows
@@ -82,7 +81,7 @@ def _ingest(inputs: Sequence[str | Path], state: BatchState, config: Config,
             return
         docs = [d for _, d in chunk]
         seq = {d.id: s for s, d in chunk}
-        kept, failed = process_documents(docs, config)
+        kept, failed = engine.process(docs)
         problems.extend(Problem("processing", None, message, True) for message in failed)
         state.add_documents([(seq[d.id], d) for d in kept], problems)
         summary.read += len(kept)
@@ -100,7 +99,7 @@ def _ingest(inputs: Sequence[str | Path], state: BatchState, config: Config,
             summary.skipped += 1
             continue
         chunk.append((seq, item.document))
-        if len(chunk) >= CHUNK:
+        if len(chunk) >= engine.chunk:
             flush()
     flush()
 
@@ -110,8 +109,9 @@ def _silent(stage: str, done: int, total: int | None) -> None:
 
 
 def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
-              show: Progress = _silent) -> BatchSummary:
-    """Run or resume the batch in `out_dir`; `show(stage, done, total)` reports progress."""
+              show: Progress = _silent, engine: str = "local") -> BatchSummary:
+    """Run or resume the batch in `out_dir`; `show(stage, done, total)` reports progress;
+    `engine` runs the per-document stages (`engines.py`: local processes or Ray Data)."""
     out_dir = Path(out_dir)
     summary = BatchSummary()
     state = BatchState(out_dir / "state.sqlite")
@@ -123,7 +123,11 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
         router = TranslationRouter(config.translators, out_dir / "translations.sqlite",
                                    config.translator_options)
         start = time.perf_counter()
-        _ingest(inputs, state, config, summary, show)
+        workers = make_engine(engine, config)
+        try:
+            _ingest(inputs, state, workers, summary, show)
+        finally:
+            workers.close()
         summary.seconds["documents"] = time.perf_counter() - start
         start = time.perf_counter()
         stage = DayStage(state, out_dir, config, embedder, router,

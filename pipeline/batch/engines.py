@@ -1,0 +1,122 @@
+"""Where the per-document stages of a batch run: this machine's processes, or Ray.
+
+Both engines take a chunk of documents and return them processed, in the same order, with
+a problem line for each one that failed: the checkpoint, the day stage and every output are
+the same whichever ran (tested). `local` is `run.process_documents` (a fork pool, one worker
+per core). `ray` is Ray Data: the chunk becomes a dataset whose rows are pickled documents,
+`map_batches` runs them through an actor pool whose actors hold the loaded tools (spaCy
+pipelines, lingua, jieba, SudachiPy, the glossary), and the order is preserved. `ray.init()`
+joins the cluster named by RAY_ADDRESS, or starts a local one with one CPU per core.
+The day stage (dedup, embeddings, clustering, digests) stays on the driver: it is
+sequential by nature (each day depends on the ones before).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from pipeline.config import Config
+from pipeline.machine import available_cores
+from pipeline.model import Document
+from pipeline.run import _process_or_report, process_documents, worker_count
+
+ENGINES = ("local", "ray")
+RAY_BATCH = 16  # documents per map_batches call
+
+
+class Engine(Protocol):
+    name: str
+    chunk: int  # documents per call: the start cost of the workers is paid per call
+
+    def process(self, docs: Sequence[Document]) -> tuple[list[Document], list[str]]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalEngine:
+    name, chunk = "local", 1000
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def process(self, docs: Sequence[Document]) -> tuple[list[Document], list[str]]:
+        return process_documents(list(docs), self.config)
+
+    def close(self) -> None:
+        pass
+
+
+class _DocumentActor:
+    """One Ray actor: the per-document stages with tools loaded once per actor."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
+        blobs, problems = [], []
+        for blob in batch["blob"]:
+            doc, problem = _process_or_report(pickle.loads(blob), self.config)
+            blobs.append(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL) if doc else b"")
+            problems.append(problem or "")
+        return {"seq": batch["seq"], "blob": np.array(blobs, dtype=object),
+                "problem": np.array(problems, dtype=object)}
+
+
+class RayEngine:
+    name, chunk = "ray", 5000  # actors load their tools once per chunk: make chunks long
+
+    def __init__(self, config: Config) -> None:
+        try:
+            import ray
+            import ray.data
+        except ImportError as exc:
+            raise ValueError("--engine ray needs Ray Data: pip install 'newsdigest[ray]'") \
+                from exc
+        self.config = config
+        self._ray = ray
+        self._started = not ray.is_initialized()
+        if self._started:
+            os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # no token in the home folder
+            quiet = {"log_to_driver": False, "logging_level": logging.WARNING}
+            if os.environ.get("RAY_ADDRESS"):
+                ray.init(**quiet)  # an existing cluster
+            else:
+                ray.init(num_cpus=available_cores(), include_dashboard=False, **quiet)
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True
+        context.enable_progress_bars = False  # the batch shows its own
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        self.actors = max(1, worker_count(config)) if not os.environ.get("RAY_ADDRESS") \
+            else max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+    def process(self, docs: Sequence[Document]) -> tuple[list[Document], list[str]]:
+        if not docs:
+            return [], []
+        ray = self._ray
+        items = [{"seq": i, "blob": pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL)}
+                 for i, d in enumerate(docs)]
+        dataset = ray.data.from_items(items).map_batches(
+            _DocumentActor, fn_constructor_kwargs={"config": self.config},
+            compute=ray.data.ActorPoolStrategy(size=min(self.actors, len(docs))),
+            batch_size=RAY_BATCH)
+        rows = sorted(dataset.iter_rows(), key=lambda r: r["seq"])
+        kept = [pickle.loads(r["blob"]) for r in rows if r["blob"]]
+        return kept, [r["problem"] for r in rows if r["problem"]]
+
+    def close(self) -> None:
+        if self._started:
+            self._ray.shutdown()
+
+
+def make_engine(name: str, config: Config) -> Engine:
+    if name == "local":
+        return LocalEngine(config)
+    if name == "ray":
+        return RayEngine(config)
+    raise ValueError(f"unknown engine {name!r}; use {' or '.join(ENGINES)}")
