@@ -58,9 +58,9 @@ def _jieba():
 
 @cache
 def _sudachi():
-    from sudachipy import Dictionary, SplitMode
+    from pipeline.analysers import sudachi_tokenizer
 
-    return Dictionary(dict="core").tokenizer(SplitMode.A)
+    return sudachi_tokenizer("A")
 
 
 def tokenize(text: str, lang: str) -> list[str]:

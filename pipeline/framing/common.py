@@ -61,13 +61,12 @@ def jieba_tokenizer():
 
 @cache
 def sudachi_tokenizer():
-    from sudachipy import Dictionary, SplitMode
+    from pipeline.analysers import sudachi_tokenizer as make
 
-    return Dictionary(dict="core").tokenizer(SplitMode.C)
+    return make("C")
 
 
-@cache
 def kiwi_tokenizer():
-    from kiwipiepy import Kiwi
+    from pipeline.analysers import kiwi
 
-    return Kiwi()
+    return kiwi()

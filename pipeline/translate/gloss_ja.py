@@ -290,12 +290,10 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
 
     def _sudachi(self) -> Any:
         tok = getattr(self._local, "tok", None)
-        if tok is None:
-            from sudachipy import Dictionary
+        if tok is None:  # one tokenizer per thread, from the process's one dictionary
+            from pipeline.analysers import sudachi_tokenizer
 
-            sudachi = Dictionary(dict="core")
-            make = getattr(sudachi, "tokenizer", None) or sudachi.create  # create(): <0.7
-            tok = self._local.tok = make()
+            tok = self._local.tok = sudachi_tokenizer("C")
         return tok
 
     # ------------------------------------------------------------------ glossing

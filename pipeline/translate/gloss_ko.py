@@ -169,17 +169,11 @@ def bridge(word: str) -> list[str] | None:
 
 
 def _kiwi():
-    """One kiwipiepy analyser (≈1 s to load its model), shared by all threads."""
-    global _KIWI
-    with _LOCK:
-        if _KIWI is None:
-            from kiwipiepy import Kiwi
+    """The process's one kiwipiepy analyser (≈1 s to load, ≈500 MB), shared by all threads
+    and stages (`pipeline.analysers`)."""
+    from pipeline.analysers import kiwi
 
-            _KIWI = Kiwi()
-    return _KIWI
-
-
-_KIWI = None
+    return kiwi()
 
 
 # --- English verb morphology: Korean marks the past with 았/었/였 (EP), English on the verb.
