@@ -34,7 +34,7 @@ from pipeline.metadata import fill_metadata
 from pipeline.model import Digest, Document, Event, digest_to_dict
 from pipeline.segment import segment_document
 from pipeline.summarize import build_generator, summarize_event
-from pipeline.summarize.extractive import display_text, headline
+from pipeline.summarize.extractive import display_text, headline, is_summary_worthy
 from pipeline.translate import TranslationRouter
 
 TITLE_FALLBACK_CHARS = 140
@@ -170,8 +170,11 @@ def embed_documents(docs: list[Document], embedder: Embedder, show: bool,
 
 
 def embed_segments(docs: list[Document], embedder: Embedder) -> None:
-    """Sentence vectors for the documents summaries are drawn from (only those: they cost)."""
-    segs = [seg for d in docs for _, seg in d.content_segments if seg.vector is None]
+    """Sentence vectors for the documents summaries are drawn from (only those: they cost),
+    and there only for titles and sentences a summary may use (`is_summary_worthy`):
+    fragments, questions and host chatter are never compared."""
+    segs = [seg for d in docs for _, seg in d.content_segments if seg.vector is None
+            and (seg.role == "title" or (seg.role == "body" and is_summary_worthy(seg)))]
     for start in range(0, len(segs), EMBED_BATCH):
         chunk = segs[start : start + EMBED_BATCH]
         for seg, vector in zip(chunk, embedder.embed([display_text(s.text) for s in chunk])):
