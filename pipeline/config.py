@@ -52,6 +52,10 @@ class Config:
     paraphrase_similarity: float = 0.9  # sentences this close say the same thing
     # "extractive" (default, offline) or "llm": generated sentences, each checked against
     # the sources it cites (pipeline.summarize.abstractive); options as for the llm translator
+    # sentence vectors for summaries: "all" events, or only "multi"-document ones (one
+    # article is summarised by position and coverage: ~60% of an archive's events, and
+    # sentence vectors are its largest cost); "auto": all for `run`, multi for `batch`
+    sentence_vectors: str = "auto"
     summarizer: str = "extractive"
     summarizer_options: dict = field(default_factory=dict)
 
@@ -66,6 +70,9 @@ class Config:
             raise ValueError(f"unsupported --read language {unread[0]!r}; use {SUPPORTED_LANGS}")
         if not 1 <= self.summary_min <= self.summary_max:
             raise ValueError("summary_min must be between 1 and summary_max")
+        if self.sentence_vectors not in ("auto", "all", "multi"):
+            raise ValueError(f"sentence_vectors must be auto, all or multi, got "
+                             f"{self.sentence_vectors!r}")
         bad_budget = {k: v for k, v in self.summary_chars.items()
                       if k not in SUPPORTED_LANGS or not isinstance(v, int | float) or v <= 0}
         if bad_budget:

@@ -232,7 +232,8 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     # the daily digest's choice, after clustering over every document and before anything
     # is summarised or translated: events outside the window cost nothing more
     events, window_report, window_notices = select_events(events, by_id, window, previous)
-    embed_segments([by_id[m] for e in events for m in e.documents], embedder)
+    embed_segments([by_id[m] for e in events for m in e.documents
+                    if config.sentence_vectors != "multi" or len(e.documents) > 1], embedder)
     for event in _progress(events, "summarising", show_progress):
         summarize_event(event, by_id, config, router, generator)
         event.framing = frame_event(event, by_id, config, router)

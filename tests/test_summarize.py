@@ -331,3 +331,22 @@ def test_fragments_only_and_title_only_events_get_a_labelled_entry(tmp_path):
     assert title.notes == [NOTE_NO_BODY] and title.summary["en"] == []
     assert title.title["en"].text == "Pension reform vote postponed to March"
     assert NOTE_NO_BODY in render_markdown(digest_to_dict(title_digest))
+
+
+def test_one_article_without_sentence_vectors_is_summarised_by_position_and_coverage(seed_docs):
+    """`sentence_vectors = "multi"` (batch default): a single-source event has no sentence
+    vectors; the lead and the facts still make the summary."""
+    doc = seed_docs["002"]  # after the per-document stages only: no vectors at all
+    assert all(seg.vector is None for _, seg in doc.content_segments)
+    picked = select([doc], 3, 10, 0.9, "en", Config().summary_budget("en"))
+    text = " ".join(sel.primary.seg.text for sel in picked)
+    body = [i for i, seg in doc.content_segments if seg.role == "body"]
+    assert picked[0].primary.index in body[:3]  # the lead comes first
+    for fact in ("$400 million", "Cove Capital", "Albanese", "70%"):
+        assert fact in text
+    assert sum(len(summary_text(s.primary.seg.text)) for s in picked) <= 1600
+
+
+def test_sentence_vectors_setting_is_checked():
+    with pytest.raises(ValueError, match="sentence_vectors"):
+        Config(sentence_vectors="some")

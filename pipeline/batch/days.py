@@ -159,7 +159,9 @@ class DayStage:
         if sha_before is not None and _file_sha(folder / "digest.json") == sha_before:
             self.written.append(day)
             return  # finished before a restart: the same inputs give the same digest
-        self.embed_sentences([by_id[m] for e in events for m in e.documents])
+        multi_only = self.config.sentence_vectors in ("auto", "multi")
+        self.embed_sentences([by_id[m] for e in events for m in e.documents
+                              if len(e.documents) > 1 or not multi_only])
         for event in events:
             summarize_event(event, by_id, self.config, self.router)
             event.framing = frame_event(event, by_id, self.config, self.router)

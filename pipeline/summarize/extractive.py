@@ -32,6 +32,7 @@ _PRONOUN_START = re.compile(
 _CLAUSE_BREAK = re.compile(r", |; | — | – |，|；")
 
 MMR_LAMBDA = 0.7
+POSITION_STEP = 0.03  # score lost per sentence further from the lead (no sentence vectors)
 SAME_DOC_PARAPHRASE = 0.93  # seeds: distinct sentences of one article up to 0.91, restatements 0.95
 FACT_AGREEMENT = 0.5  # share of numbers/Latin names two paraphrases must share
 CROSS_LINGUAL_REDUNDANT = 0.80  # mutual best matches across languages (see `paraphrases`)
@@ -132,12 +133,14 @@ def needs_context(seg: Segment) -> bool:
     return bool(_PRONOUN_START.match(display_text(seg.text)))
 
 
-def candidates(docs: list[Document]) -> list[Candidate]:
+def candidates(docs: list[Document], vectors: bool = True) -> list[Candidate]:
+    """Summary-worthy body sentences, in text order; with `vectors`, only those embedded."""
     out: list[Candidate] = []
     for doc in docs:
         last: tuple[int, int] | None = None  # (paragraph, candidate number) of the previous one
         for index, seg in doc.content_segments:
-            if seg.role == "body" and seg.vector is not None and is_summary_worthy(seg):
+            if (seg.role == "body" and (seg.vector is not None or not vectors)
+                    and is_summary_worthy(seg)):
                 before = last[1] if last and last[0] == seg.paragraph else None
                 out.append(Candidate(doc, index, seg, seg.vector, previous=before))
                 last = (seg.paragraph, len(out) - 1)
@@ -201,6 +204,8 @@ def _mutual_best(sim: np.ndarray, docs: np.ndarray) -> np.ndarray:
 def score_candidates(cands: list[Candidate], paraphrase: float,
                      prefer_lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Set `score` on each candidate; return the similarity matrix and `paraphrases`."""
+    if any(c.vector is None for c in cands):
+        return _score_by_position(cands, prefer_lang)
     matrix = np.vstack([c.vector for c in cands])
     centroid = normalise(matrix.mean(axis=0))[0]
     sim = matrix @ matrix.T
@@ -222,6 +227,20 @@ def score_candidates(cands: list[Candidate], paraphrase: float,
     return sim, redundant, supports
 
 
+def _score_by_position(cands: list[Candidate],
+                       prefer_lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One article without sentence vectors (`Config.sentence_vectors = "multi"`): news puts
+    its most important sentences first, so earlier sentences score higher; coverage still
+    picks the facts. No sentence is taken for a paraphrase of another."""
+    rank: dict[str, int] = {}
+    for cand in cands:
+        k = rank[cand.doc.id] = rank.get(cand.doc.id, -1) + 1
+        cand.score = (1.0 + TITLE_WEIGHT - POSITION_STEP * k
+                      + (LANG_BONUS if cand.seg.lang == prefer_lang else 0.0))
+    none = np.zeros((len(cands), len(cands)), dtype=bool)
+    return np.eye(len(cands)), none, none.copy()
+
+
 @dataclass
 class Selected:
     primary: Candidate
@@ -234,6 +253,8 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
     (at least `low` sentences when there are that many, at most `high`); each cites every
     document that states it."""
     cands = candidates(docs)
+    if not cands and len(docs) == 1:  # one article not embedded sentence by sentence
+        cands = candidates(docs, vectors=False)
     if not cands:
         return []
     sim, redundant, supports = score_candidates(cands, paraphrase, prefer_lang)
