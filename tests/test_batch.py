@@ -138,3 +138,30 @@ def test_the_ray_engine_gives_the_same_outputs(batch_out, tmp_path, monkeypatch)
     out = tmp_path / "ray"
     assert main(["batch", str(archive), "--out", str(out), "--engine", "ray", "--quiet"]) == 2
     assert _fingerprints(out) == _fingerprints(reference)
+
+
+def test_members_read_back_from_the_checkpoint_keep_their_duplicate_marks(tmp_path):
+    """001 and its reprint on June 1, 004 (same event) on June 6, a reprint of 004 on June 12:
+    on June 12 the event's June 1 documents are outside the window and read back from the
+    checkpoint; the reprint of 001 must still be shown as 001's copy."""
+    texts = {p.stem[:3]: p.read_text("utf-8").strip().splitlines() for p in SEEDS.glob("*.txt")}
+
+    def row(doc_id, key, date, outlet):
+        lines = texts[key]
+        return {"id": doc_id, "title": lines[0], "text": "\n".join(lines[1:]), "date": date,
+                "outlet": outlet}
+
+    rows = [row("a-001", "001", "2025-06-01", "A"), row("b-001", "001", "2025-06-01", "B"),
+            row("c-004", "004", "2025-06-06", "C"), row("d-004", "004", "2025-06-12", "D")]
+    archive = tmp_path / "a.jsonl"
+    archive.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(archive), "--out", str(out), "--quiet"]) == 0
+    digest = json.loads((out / "days" / "2025-06-12" / "digest.json").read_text("utf-8"))
+    (event,) = digest["events"]
+    assert event["documents"] == ["a-001", "c-004"] and event["copies"] == ["b-001", "d-004"]
+    docs = {d["id"]: d for d in digest["documents"]}
+    assert docs["b-001"]["duplicate_of"] == "a-001" and docs["b-001"]["duplicate_kind"]
+    assert docs["b-001"]["cluster_status"] == "duplicate"
+    assert docs["a-001"]["cluster_status"] == "clustered" and docs["a-001"]["event"] == event["id"]

@@ -60,7 +60,9 @@ class DayStage:
         self.terms = FamilyTerms()
         self.stream = EventStream(config.cluster_params(), None, self.terms)
         self.window: dict[str, list[Document]] = {}  # day -> its documents, last days only
-        self.original: dict[str, str] = {}  # copy id -> the id it copies (whole archive)
+        # copy id -> (the id it copies, kind), whole archive: the checkpoint holds documents
+        # as they were before the day stage
+        self.original: dict[str, tuple[str, str]] = {}
         self.copies_of: dict[str, list[str]] = defaultdict(list)  # kept id -> its copies
         self.event_of: dict[str, str] = {}  # kept id -> event id
         self.group_by_id: dict[str, _Group] = {}
@@ -85,7 +87,7 @@ class DayStage:
             self.counts[doc.cluster_status] += 1
             if doc.duplicate_of is not None:
                 self.counts[f"duplicate:{doc.duplicate_kind}"] += 1
-                self.original[doc.id] = doc.duplicate_of
+                self.original[doc.id] = (doc.duplicate_of, doc.duplicate_kind or "")
         usable = [d for d in publication_order(docs) if d.cluster_status.startswith("clustered")]
         before = len(self.stream.events)
         self.stream.add_step(usable, date)
@@ -112,7 +114,7 @@ class DayStage:
         seen = set()
         while doc_id in self.original and doc_id not in seen:
             seen.add(doc_id)
-            doc_id = self.original[doc_id]
+            doc_id = self.original[doc_id][0]
         return doc_id
 
     def _forget_before(self, date: dt.date | None) -> None:
@@ -125,25 +127,29 @@ class DayStage:
 
     # ------------------------------------------------------------------ the day's digest
 
-    def _members(self, ids: list[str]) -> dict[str, Document]:
-        found = {d.id: d for ds in self.window.values() for d in ds if d.id in ids}
-        missing = [i for i in ids if i not in found]
-        for doc in self.state.documents(missing):
-            doc.cluster_status = "clustered" if doc.date else "clustered-undated"
+    def _members(self, ids: list[str]) -> tuple[dict[str, Document], list[Document]]:
+        """The documents by id: from the window, else read back from the checkpoint (those
+        also returned apart: their marks are restored, their status set once embedded)."""
+        wanted = set(ids)
+        found = {d.id: d for ds in self.window.values() for d in ds if d.id in wanted}
+        loaded = list(self.state.documents(i for i in ids if i not in found))
+        for doc in loaded:
             if doc.id in self.original:
-                doc.cluster_status = "duplicate"
+                doc.duplicate_of, doc.duplicate_kind = self.original[doc.id]
             doc.event = self.event_of.get(self._root(doc.id))
             found[doc.id] = doc
-        return found
+        return found, loaded
 
     def _write_day(self, day: str, docs: list[Document], event_ids: list[str]) -> None:
         groups = [self.group_by_id[e] for e in event_ids]
         member_ids = sorted({m for g in groups for m in g.members}
                             | {c for g in groups for m in g.members for c in self.copies_of[m]})
-        by_id = self._members(member_ids)
+        by_id, loaded = self._members(member_ids)
         by_id.update({d.id: d for d in docs})
         self.embed([d for d in by_id.values() if d.vector is None and d.duplicate_of is None
                     and d.content_segments])
+        for doc in loaded:
+            doc.cluster_status = document_status(doc)
         events = []
         for group in groups:
             members = [by_id[m] for m in group.members]
