@@ -89,15 +89,9 @@ class BatchState:
                 "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)",
                 [(d.id, d.date.isoformat() if d.date else UNDATED, seq, _pack(d))
                  for seq, d in docs])
-            self.add_problems(problems, commit=False)
-
-    def add_problems(self, problems: Iterable[Problem], commit: bool = True) -> None:
-        rows = [(p.path, p.line or 0, p.message, int(p.fatal)) for p in problems]
-        if commit:
-            with self.db:
-                self.db.executemany("INSERT OR IGNORE INTO problems VALUES (?, ?, ?, ?)", rows)
-        else:
-            self.db.executemany("INSERT OR IGNORE INTO problems VALUES (?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR IGNORE INTO problems VALUES (?, ?, ?, ?)",
+                                [(p.path, p.line or 0, p.message, int(p.fatal))
+                                 for p in problems])
 
     def days(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT day FROM docs ORDER BY day")]
