@@ -23,14 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.batch.state import UNDATED, BatchState
-from pipeline.cluster import STATUS_RULES, document_status, family_terms
+from pipeline.cluster import STATUS_RULES, document_status, family_terms, group_event
 from pipeline.cluster.stream import EventStream, _Group
 from pipeline.config import Config
 from pipeline.dedup import mark_translations
 from pipeline.dedup.copies import CopyIndex
-from pipeline.embed import Embedder
 from pipeline.framing import frame_event
-from pipeline.model import Digest, Document, Event, digest_to_dict, publication_order
+from pipeline.model import Digest, Document, digest_to_dict, publication_order
 from pipeline.render.files import write_digest
 from pipeline.summarize import summarize_event
 from pipeline.translate import TranslationRouter
@@ -51,7 +50,7 @@ class FamilyTerms:
 
 
 class DayStage:
-    def __init__(self, state: BatchState, out_dir: Path, config: Config, embedder: Embedder,
+    def __init__(self, state: BatchState, out_dir: Path, config: Config,
                  router: TranslationRouter, embed: Callable[[list[Document]], None],
                  embed_sentences: Callable[[list[Document]], None]) -> None:
         self.state, self.out_dir, self.config = state, out_dir, config
@@ -141,6 +140,11 @@ class DayStage:
         return found, loaded
 
     def _write_day(self, day: str, docs: list[Document], event_ids: list[str]) -> None:
+        folder = self.out_dir / "days" / day
+        sha_before = self.state.day_sha(day)
+        if sha_before is not None and _file_sha(folder / "digest.json") == sha_before:
+            self.written.append(day)
+            return  # finished before a restart: the same inputs give the same digest
         groups = [self.group_by_id[e] for e in event_ids]
         member_ids = sorted({m for g in groups for m in g.members}
                             | {c for g in groups for m in g.members for c in self.copies_of[m]})
@@ -150,21 +154,8 @@ class DayStage:
                     and d.content_segments])
         for doc in loaded:
             doc.cluster_status = document_status(doc)
-        events = []
-        for group in groups:
-            members = [by_id[m] for m in group.members]
-            folded = sorted(c for m in group.members for c in self.copies_of[m])
-            dates = sorted(group.dates)
-            outlets = sorted({d.outlet for d in members + [by_id[c] for c in folded]
-                              if d.outlet})
-            events.append(Event(id=group.id, documents=sorted(group.members), story=group.story,
-                                date=dates[len(dates) // 2] if dates else None, copies=folded,
-                                outlets=outlets, independent_sources=len(members)))
-        sha_before = self.state.day_sha(day)
-        folder = self.out_dir / "days" / day
-        if sha_before is not None and _file_sha(folder / "digest.json") == sha_before:
-            self.written.append(day)
-            return  # finished before a restart: the same inputs give the same digest
+        events = [group_event(g, by_id, sorted(c for m in g.members for c in self.copies_of[m]))
+                  for g in groups]
         multi_only = self.config.sentence_vectors in ("auto", "multi")
         self.embed_sentences([by_id[m] for e in events for m in e.documents
                               if len(e.documents) > 1 or not multi_only])

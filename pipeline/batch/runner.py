@@ -130,7 +130,7 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
             workers.close()
         summary.seconds["documents"] = time.perf_counter() - start
         start = time.perf_counter()
-        stage = DayStage(state, out_dir, config, embedder, router,
+        stage = DayStage(state, out_dir, config, router,
                          lambda docs: embed_documents(docs, embedder, False, config.embed_chars),
                          lambda docs: embed_segments(docs, embedder))
         days = state.days()

@@ -8,7 +8,7 @@ import itertools
 from collections import Counter, defaultdict
 
 from pipeline.cluster.features import TermsOf, cached_terms, embedding_text
-from pipeline.cluster.stream import ClusterParams, CorpusStats, EventStream, step_key
+from pipeline.cluster.stream import ClusterParams, CorpusStats, EventStream, _Group, step_key
 from pipeline.model import Document, Event, publication_order
 
 STATUS_RULES = {
@@ -66,6 +66,17 @@ def family_terms(docs: list[Document]) -> TermsOf:
     return lambda doc: pooled.get(doc.id) or cached_terms(doc)
 
 
+def group_event(group: _Group, by_id: dict[str, Document], folded: list[str]) -> Event:
+    """The Event of a stream group with its copies `folded` in: the median date of its
+    members, every outlet (copies included), one independent source per member."""
+    members = [by_id[m] for m in group.members]
+    dates = sorted(group.dates)
+    outlets = sorted({d.outlet for d in members + [by_id[c] for c in folded] if d.outlet})
+    return Event(id=group.id, documents=sorted(group.members), story=group.story,
+                 date=dates[len(dates) // 2] if dates else None, copies=folded,
+                 outlets=outlets, independent_sources=len(members))
+
+
 def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event]:
     """Events over the documents that are not duplicates and have vectors, in date steps.
 
@@ -91,13 +102,8 @@ def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event
             copies[duplicate_root(doc, by_id).id].append(doc.id)
     events = []
     for group in stream.events:
-        members = [by_id[m] for m in group.members]
         folded = [c for m in group.members for c in copies.get(m, [])]
-        dates = sorted(group.dates)
-        outlets = sorted({d.outlet for d in members + [by_id[c] for c in folded] if d.outlet})
-        event = Event(id=group.id, documents=sorted(group.members), story=group.story,
-                      date=dates[len(dates) // 2] if dates else None, copies=folded,
-                      outlets=outlets, independent_sources=len(members))
+        event = group_event(group, by_id, folded)
         for doc_id in group.members + folded:
             by_id[doc_id].event = event.id
         events.append(event)
