@@ -35,6 +35,9 @@ class Config:
     boilerplate_rules: str | None = None  # path to a TOML file replacing the packaged rules
     near_duplicate_jaccard: float = 0.8  # MinHash Jaccard above which documents are duplicates
     partial_containment: float = 0.9  # share of a shorter text inside a longer one: a cut copy
+    # batch: near and partial copies are looked for among the documents of this many days
+    # before (exact copies in the whole archive): memory stays flat as an archive grows
+    copy_window_days: int = 60
     # calibrated once (pipeline/data/clustering.toml, `python -m pipeline.eval.calibrate`)
     translation_cosine: float = field(default_factory=lambda: value("translation", "min_cosine"))
     embedding_weight: float = field(default_factory=lambda: value("event", "embedding_weight"))

@@ -134,3 +134,20 @@ def test_numbers_agree_across_languages():
     assert agreement(en, zh) == 1.0
     assert agreement(en, facts("出口降至90万吨")) == 0.0
     assert agreement(set(), set()) is None
+
+
+def test_a_forgotten_document_still_catches_exact_copies_only(seed_docs):
+    """An archive forgets old shingles (memory stays flat) but not text hashes."""
+    from pipeline.dedup.copies import CopyIndex
+
+    original = copy.deepcopy(seed_docs["002"])
+    original.duplicate_of = None
+    edited = original.text.replace("$400 million", "400 million dollars")
+    index = CopyIndex(0.8, 0.9)
+    assert index.add(original) is False and len(index) == 1
+    index.forget([original.id, "never-indexed"])
+    assert len(index) == 0
+    near, exact = _doc("near", edited), _doc("exact", original.text)
+    assert index.add(near) is False  # no shingles left to compare with: kept (and indexed)
+    assert index.add(exact) is True
+    assert (exact.duplicate_of, exact.duplicate_kind) == (original.id, "exact")

@@ -118,3 +118,14 @@ def test_cache_key_is_the_jamdict_data_version(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(rgj, "cached", lambda name, build: names.append(name) or "index")
     assert load_index.__wrapped__() == "index"
     assert names == [f"reverse-index-jamdict-data{version('jamdict-data')}-s{rgj._INDEX_SCHEMA}"]
+
+
+def test_the_router_memo_keeps_the_latest_translations(monkeypatch):
+    from pipeline import translate
+
+    monkeypatch.setattr(translate, "MEMO_SIZE", 3)
+    router = TranslationRouter(["gloss"])
+    texts = ["経済", "政府", "東京", "大阪"]
+    first = router.translate(texts, "ja", "en")
+    assert len(router._memo) == 3 and ("ja", "en", "経済") not in router._memo
+    assert router.translate(texts[::-1], "ja", "en") == first[::-1]

@@ -3,7 +3,8 @@
 `newsdigest run` holds a whole batch in memory; an archive cannot. So days are read from the
 checkpoint in date order and each goes through the same stages as a run, against what is
 still open from earlier days:
-- copies: one `CopyIndex` for the whole archive (a reprint months later is still a copy);
+- copies: one `CopyIndex`: exact copies over the whole archive (a reprint months later is
+  still a copy), near and partial ones within `copy_window_days` (memory stays flat);
 - document vectors for the day's kept documents (embedding cache: a rerun embeds nothing);
 - translations against the kept documents of the last `date_window_days` days;
 - the event stream (`EventStream.add_step`) with running corpus statistics;
@@ -59,6 +60,7 @@ class DayStage:
         self.terms = FamilyTerms()
         self.stream = EventStream(config.cluster_params(), None, self.terms)
         self.window: dict[str, list[Document]] = {}  # day -> its documents, last days only
+        self.indexed: dict[str, list[str]] = {}  # day -> ids the copy index holds shingles of
         # copy id -> (the id it copies, kind), whole archive: the checkpoint holds documents
         # as they were before the day stage
         self.original: dict[str, tuple[str, str]] = {}
@@ -76,6 +78,7 @@ class DayStage:
         self._forget_before(date)
         for doc in publication_order(docs):
             self.copies.add(doc)
+        self.indexed[day] = [d.id for d in docs]
         kept = [d for d in docs if d.duplicate_of is None and d.content_segments]
         self.embed(kept)
         window = [d for ds in self.window.values() for d in ds] + docs
@@ -123,6 +126,10 @@ class DayStage:
         for day in [d for d in self.window if d != UNDATED and
                     dt.date.fromisoformat(d) < horizon]:
             del self.window[day]
+        horizon = date - dt.timedelta(days=self.config.copy_window_days)
+        for day in [d for d in self.indexed if d != UNDATED and
+                    dt.date.fromisoformat(d) < horizon]:
+            self.copies.forget(self.indexed.pop(day))
 
     # ------------------------------------------------------------------ the day's digest
 

@@ -2,8 +2,9 @@
 
 Both engines take a chunk of documents and return them processed, in the same order, with
 a problem line for each one that failed: the checkpoint, the day stage and every output are
-the same whichever ran (tested). `local` is `run.process_documents` (a fork pool, one worker
-per core). `ray` is Ray Data: the chunk becomes a dataset whose rows are pickled documents,
+the same whichever ran (tested). `local` is a pool of processes (one per core) forked when
+the batch starts, before this process loads anything: the per-document tools (~850 MB) live
+in the workers only and leave with them, so the day stage does not carry them. `ray` is Ray Data: the chunk becomes a dataset whose rows are pickled documents,
 `map_batches` runs them through an actor pool whose actors hold the loaded tools (spaCy
 pipelines, lingua, jieba, SudachiPy, the glossary), and the order is preserved. `ray.init()`
 joins the cluster named by RAY_ADDRESS, or starts a local one with one CPU per core.
@@ -13,7 +14,9 @@ sequential by nature (each day depends on the ones before).
 
 from __future__ import annotations
 
+import functools
 import logging
+import multiprocessing
 import os
 import pickle
 from collections.abc import Sequence
@@ -24,7 +27,7 @@ import numpy as np
 from pipeline.config import Config
 from pipeline.machine import available_cores
 from pipeline.model import Document
-from pipeline.run import _process_or_report, process_documents, worker_count
+from pipeline.run import POOL_CHUNK, _process_or_report, process_documents, worker_count
 
 ENGINES = ("local", "ray")
 RAY_BATCH = 16  # documents per map_batches call
@@ -44,12 +47,22 @@ class LocalEngine:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        workers = worker_count(config)
+        self._pool = multiprocessing.get_context("fork").Pool(workers) \
+            if workers > 1 and "fork" in multiprocessing.get_all_start_methods() else None
 
     def process(self, docs: Sequence[Document]) -> tuple[list[Document], list[str]]:
-        return process_documents(list(docs), self.config)
+        if self._pool is None:
+            return process_documents(list(docs), self.config)
+        results = self._pool.map(functools.partial(_process_or_report, config=self.config),
+                                 docs, chunksize=POOL_CHUNK)
+        return [d for d, _ in results if d is not None], [p for _, p in results if p]
 
     def close(self) -> None:
-        pass
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
 
 
 class _DocumentActor:

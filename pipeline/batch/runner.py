@@ -117,19 +117,19 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
     state = BatchState(out_dir / "state.sqlite")
     try:
         state.claim(fingerprint(config))
-        embedder = CachedEmbedder(get_embedder(config.embedder, **config.embedder_options),
-                                  out_dir / "embeddings.sqlite",
-                                  json.dumps(config.embedder_options, sort_keys=True))
-        router = TranslationRouter(config.translators, out_dir / "translations.sqlite",
-                                   config.translator_options)
         start = time.perf_counter()
-        workers = make_engine(engine, config)
+        workers = make_engine(engine, config)  # before any tool loads: a local pool forks
         try:
             _ingest(inputs, state, workers, summary, show)
         finally:
             workers.close()
         summary.seconds["documents"] = time.perf_counter() - start
         start = time.perf_counter()
+        embedder = CachedEmbedder(get_embedder(config.embedder, **config.embedder_options),
+                                  out_dir / "embeddings.sqlite",
+                                  json.dumps(config.embedder_options, sort_keys=True))
+        router = TranslationRouter(config.translators, out_dir / "translations.sqlite",
+                                   config.translator_options)
         stage = DayStage(state, out_dir, config, router,
                          lambda docs: embed_documents(docs, embedder, False, config.embed_chars),
                          lambda docs: embed_segments(docs, embedder))

@@ -100,12 +100,13 @@ def _match(grams: np.ndarray, other: _Print, jaccard: float,
 class CopyIndex:
     """The layers above as an index that grows: documents are added in publication order
     (a whole batch at once, or day by day for an archive) and each is compared with every
-    kept document added before it."""
+    kept document added before it. An archive `forget`s old documents' shingles (~5 KB
+    each) but keeps their text hashes (~150 bytes), so exact copies are found archive-wide."""
 
     def __init__(self, jaccard: float = 0.8, containment: float = 0.9) -> None:
         self.jaccard, self.containment = jaccard, containment
         self._lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
-        self._by_hash: dict[str, _Print] = {}
+        self._by_hash: dict[str, tuple[str, tuple[str, str]]] = {}  # sha1 -> id, header
         self._prints: dict[str, _Print] = {}
 
     def add(self, doc: Document) -> bool:
@@ -116,8 +117,8 @@ class CopyIndex:
         header = _header(doc)
         digest = hashlib.sha1(normalise_text(text).encode("utf-8")).hexdigest()
         if digest in self._by_hash:
-            original = self._by_hash[digest]
-            _mark(doc, original.doc_id, "exact" if original.header == header else "reprint")
+            original_id, original_header = self._by_hash[digest]
+            _mark(doc, original_id, "exact" if original_header == header else "reprint")
             return True
         grams = shingles(text)
         mh, hashed = _minhash(grams), _hashed(grams)
@@ -135,9 +136,20 @@ class CopyIndex:
             _mark(doc, original_id, kind)
             return True
         mine = _Print(doc.id, header, hashed, mh)
-        self._by_hash[digest] = self._prints[doc.id] = mine
+        self._prints[doc.id] = mine
+        self._by_hash[digest] = (doc.id, header)
         self._lsh.insert(doc.id, mh)
         return False
+
+    def forget(self, doc_ids: list[str]) -> None:
+        """Stop matching near and partial copies of these documents (exact ones still are)."""
+        for doc_id in doc_ids:
+            if self._prints.pop(doc_id, None) is not None:
+                self._lsh.remove(doc_id)
+
+    def __len__(self) -> int:
+        """Documents whose shingles are held."""
+        return len(self._prints)
 
 
 def mark_copies(docs: list[Document], jaccard: float = 0.8, containment: float = 0.9) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from pipeline.dedup.text import fold_script
 from pipeline.entities import load_glossary
 from pipeline.framing.common import (
     CJK,
@@ -186,7 +187,10 @@ def _cjk_names(text: str, lang: str) -> list[Actor]:
         types = {"nr": "PERSON", "nrfg": "PERSON", "nrt": "PERSON", "nt": "ORG", "ns": "GPE"}
         pos = 0
         g = glossary_patterns()
-        for pair in jieba_posseg().cut(text, HMM=True):
+        # jieba's dictionary is simplified: on traditional text every character is unknown
+        # and its HMM pass runs over whole sentences (100+ ms each); folding the script is
+        # character for character, so offsets still point into `text`
+        for pair in jieba_posseg().cut(fold_script(text), HMM=True):
             word, flag = pair.word, pair.flag
             start, pos = pos, pos + len(word)
             if word in _ZH_ABBREV and flag in ("ns", "j") and _ZH_ABBREV[word] in g["display"]:

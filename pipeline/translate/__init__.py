@@ -9,6 +9,7 @@ Adding a backend touches one new module and one line in `TRANSLATORS`.
 from __future__ import annotations
 
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -114,6 +115,9 @@ TRANSLATORS: dict[str, Callable[[Mapping], list[Translator]]] = {
 }
 
 
+MEMO_SIZE = 20_000  # translations kept in memory by a router
+
+
 class TranslationRouter:
     """Routes each pair to a backend; memoises per (pair, text) within a run."""
 
@@ -132,7 +136,9 @@ class TranslationRouter:
         self.notices: list[str] = []  # setup remarks for the reader (e.g. no model present)
         self._backends: list[Translator] | None = None
         self._fallback = Untranslated()
-        self._memo: dict[tuple[str, str, str], Translation] = {}
+        # the last MEMO_SIZE texts (a digest asks for a title or sentence many times; an
+        # archive must not keep every sentence it ever translated)
+        self._memo: OrderedDict[tuple[str, str, str], Translation] = OrderedDict()
 
     @property
     def backends(self) -> list[Translator]:
@@ -171,11 +177,20 @@ class TranslationRouter:
     def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
         if src == tgt:
             return [Translation(t, "original", "original") for t in texts]
-        todo = [t for t in dict.fromkeys(texts) if (src, tgt, t) not in self._memo]
-        if todo:
-            for text, result in zip(todo, self._translate(todo, src, tgt)):
-                self._memo[(src, tgt, text)] = result
-        return [self._memo[(src, tgt, t)] for t in texts]
+        memo = self._memo
+        unique = list(dict.fromkeys(texts))
+        todo = [t for t in unique if (src, tgt, t) not in memo]
+        found = dict(zip(todo, self._translate(todo, src, tgt))) if todo else {}
+        for text in unique:
+            key = (src, tgt, text)
+            if text in found:
+                memo[key] = found[text]
+            else:
+                found[text] = memo[key]
+                memo.move_to_end(key)
+        while len(memo) > MEMO_SIZE:
+            memo.popitem(last=False)
+        return [found[t] for t in texts]
 
     def _translate(self, texts: list[str], src: str, tgt: str) -> list[Translation]:
         """Route one batch; a backend whose model turns out to be unusable is dropped (with
