@@ -358,3 +358,31 @@ def test_a_stream_fed_day_by_day_keeps_running_statistics(stub_terms):
     assert found == [[f"e{e}-d{k}" for k in range(4)] for e in range(3)]
     with pytest.raises(ValueError, match="date order"):
         stream.add_step(docs[:1], min(d.date for d in docs) - dt.timedelta(days=1))
+
+
+def test_retired_groups_come_back_for_the_undated_step(stub_terms):
+    """An archive stores closed groups' sums and drops them: same events as keeping them,
+    even for an undated document that belongs to an event closed a month before."""
+    from pipeline.cluster.stream import EventStream
+
+    docs = _docs(3, 4)
+    late = copy.deepcopy(docs[4])
+    late.id, late.date = "e1-late", docs[4].date + dt.timedelta(days=40)
+    undated = copy.deepcopy(docs[1])
+    undated.id, undated.date = "e0-undated", None
+    steps = [(day, [d for d in docs if d.date == day]) for day in sorted({d.date for d in docs})]
+    steps += [(late.date, [late]), (None, [undated])]
+    results = []
+    for retire in (False, True):
+        stream, stored = EventStream(PARAMS), {}
+        for day, batch in steps:
+            stream.add_step(copy.deepcopy(batch), day)
+            if retire:
+                stream.retire(stored.update, stored.__getitem__)
+                if day == late.date:  # e0..e2 closed 40 days before, their stories too
+                    assert sum(g.vector is None for g in stream.events) == 3
+                    assert all(g.vector is None for g in stream.stories
+                               if g.last < late.date)
+        results.append(sorted((sorted(e.members), e.story) for e in stream.events))
+    assert results[0] == results[1]
+    assert any("e0-undated" in members and "e0-d0" in members for members, _ in results[1])

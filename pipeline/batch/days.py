@@ -12,7 +12,8 @@ still open from earlier days:
   end of that day (what a daily briefing could have said), written atomically and then
   recorded in the checkpoint with the hash of its JSON.
 Documents older than the window leave memory; an event's older members are read back from
-the checkpoint when it grows. Undated documents come last, as in a run.
+the checkpoint when it grows; closed events and stories keep only their ids and members (their
+vector and term sums go to the checkpoint, read again only by the undated step). Undated documents come last, as in a run.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class DayStage:
         usable = [d for d in publication_order(docs) if d.cluster_status.startswith("clustered")]
         before = len(self.stream.events)
         self.stream.add_step(usable, date)
+        self.stream.retire(self.state.put_sums, self.state.get_sums)
         for group in self.stream.events[before:]:
             self.group_by_id[group.id] = group
         touched: set[str] = set()

@@ -161,8 +161,6 @@ def write_tables(state: BatchState, out_dir: Path) -> list[Path]:
 
 
 def _write_parquet(rows: list[dict], path: Path) -> Path:
-    import os
-
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -170,7 +168,6 @@ def _write_parquet(rows: list[dict], path: Path) -> Path:
              **{f"title_{lang}": text for lang, text in sorted(r["title"].items())}}
             for r in rows]
     table = pa.Table.from_pylist(flat) if flat else pa.table({"id": pa.array([], pa.string())})
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
-    return path
+    sink = pa.BufferOutputStream()  # written whole, then fsynced and renamed like the rest
+    pq.write_table(table, sink)
+    return write_atomic(path, sink.getvalue().to_pybytes())

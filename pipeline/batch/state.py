@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS problems (source TEXT NOT NULL, line INTEGER NOT NULL
                                      PRIMARY KEY (source, line, message));
 CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, sha TEXT NOT NULL, events INTEGER);
 CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, row TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sums (id TEXT PRIMARY KEY, blob BLOB NOT NULL);
 """
 UNDATED = "undated"  # the `day` of documents without a date (sorts after every ISO date)
 
@@ -133,6 +134,22 @@ class BatchState:
     def event_rows(self) -> Iterator[dict[str, Any]]:
         for (row,) in self.db.execute("SELECT row FROM events ORDER BY id"):
             yield json.loads(row)
+
+    # ------------------------------------------------------------------ closed groups
+
+    def put_sums(self, sums: dict[str, Any]) -> None:
+        """Closed events' and stories' vector and term sums (`EventStream.retire`): read
+        again only by the undated step. Rewritten by every rerun (the stream reruns)."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO sums VALUES (?, ?)", [
+                (key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
+                for key, value in sums.items()])
+
+    def get_sums(self, key: str) -> Any:
+        row = self.db.execute("SELECT blob FROM sums WHERE id=?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return pickle.loads(zlib.decompress(row[0]))
 
     def event_row(self, event_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT row FROM events WHERE id=?", (event_id,)).fetchone()

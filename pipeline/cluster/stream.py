@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,7 +56,7 @@ class _Group:
 
     id: str
     members: list[str]
-    vector: np.ndarray
+    vector: np.ndarray  # None (as terms) once `EventStream.retire` stored it
     terms: sparse.csr_matrix
     size: int  # documents
     first: dt.date | None
@@ -65,6 +66,7 @@ class _Group:
 
     def absorb(self, members: list[str], vector: np.ndarray, terms: sparse.csr_matrix,
                size: int, date: dt.date | None) -> None:
+        assert self.vector is not None, f"{self.id} was retired"  # only closed groups are
         self.members += members
         self.vector = self.vector + vector
         self.terms = self.terms + terms
@@ -136,6 +138,30 @@ class EventStream:
         self._open_events: list[_Group] = []
         self._open_stories: list[_Group] = []
         self._last_date: dt.date | None = None
+        # an archive `retire`s closed groups' sums to disk; this gives them back
+        self._restore: Callable[[str], tuple[np.ndarray, sparse.csr_matrix]] | None = None
+
+    def retire(self, store: Callable[[dict[str, tuple]], None],
+               restore: Callable[[str], tuple[np.ndarray, sparse.csr_matrix]]) -> int:
+        """Hand the vector and term sums of every closed event and story to `store` and
+        drop them here: only the undated step reads them again (through `restore`), so an
+        archive's memory does not grow with its length. Returns how many were retired."""
+        open_ids = {g.id for g in self._open_events} | {g.id for g in self._open_stories}
+        closed = [g for g in self.events + self.stories
+                  if g.vector is not None and g.id not in open_ids]
+        if closed:
+            store({g.id: (g.vector, g.terms) for g in closed})
+            for group in closed:
+                group.vector = group.terms = None
+        self._restore = restore
+        return len(closed)
+
+    def _restored(self, groups: list[_Group]) -> list[_Group]:
+        for group in groups:
+            if group.vector is None:
+                assert self._restore is not None
+                group.vector, group.terms = self._restore(group.id)
+        return groups
 
     @property
     def open_events(self) -> list[_Group]:
@@ -172,7 +198,7 @@ class EventStream:
         vectors, terms = self._centred(docs), self._term_rows(docs)
         w = self.params
         if date is None:  # the undated step may join any event, closed ones included
-            self._open_events = list(self.events)
+            self._open_events = self._restored(list(self.events))
         self._open_events = [e for e in self._open_events if _is_open(e, date, w.window_days)]
         open_events = self._open_events
         if date is None:
@@ -189,7 +215,7 @@ class EventStream:
                 event.absorb(ids, vec, trm, len(rows), date)
                 if date is not None:
                     event.dates += [date] * len(rows)
-                story = self._story_by_id[event.story]
+                story = self._restored([self._story_by_id[event.story]])[0]
                 story.absorb([], vec, trm, len(rows), date)
             else:
                 event = _Group(_group_id("evt", ids[0]), ids, vec, trm, len(rows), date, date,
@@ -236,7 +262,7 @@ class EventStream:
             return
         w = self.params
         if date is None:
-            self._open_stories = list(self.stories)
+            self._open_stories = self._restored(list(self.stories))
         self._open_stories = [s for s in self._open_stories
                               if _is_open(s, date, w.story_window_days)]
         open_stories = list(self._open_stories)

@@ -41,8 +41,9 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Replace `path` with `text` (UTF-8, `\\n` newlines) in one atomic step."""
+def write_atomic(path: Path, text: str | bytes) -> Path:
+    """Replace `path` with `text` (UTF-8, `\\n` newlines; bytes as they are) in one atomic
+    step."""
     path = Path(path)
     # mkstemp creates 0600 files; keep the old file's mode, else the usual 0644 for outputs.
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
@@ -50,7 +51,7 @@ def write_atomic(path: Path, text: str) -> Path:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
