@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.cluster.calibration import value
 from pipeline.cluster.features import EMBED_CHARS
+from pipeline.ingest.readers import MAX_FILE_MB
 from pipeline.model import SUPPORTED_LANGS
 
 SUMMARY_CHARS = {"en": 1600, "zh": 550, "ja": 660, "ko": 730}
@@ -61,8 +62,15 @@ class Config:
     sentence_vectors: str = "auto"
     summarizer: str = "extractive"
     summarizer_options: dict = field(default_factory=dict)
+    # limits against hostile or broken input; each says where it bit (docs/limits.md)
+    max_file_mb: float = MAX_FILE_MB  # a text/HTML file, or one JSONL/CSV/Parquet record
+    max_segments: int = 5_000  # segments kept per document (a 1M-character line is ~10k)
+    max_event_documents: int = 500  # an event's summaries and framing read its most central
 
     def __post_init__(self) -> None:
+        for name in ("max_file_mb", "max_segments", "max_event_documents"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
         if len(self.langs) != 2 or len(set(self.langs)) != 2:
             raise ValueError(f"--langs needs two different languages, got {','.join(self.langs)}")
         bad = [lang for lang in self.langs if lang not in SUPPORTED_LANGS]

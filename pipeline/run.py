@@ -40,6 +40,27 @@ from pipeline.translate import TranslationRouter
 TITLE_FALLBACK_CHARS = 140
 
 
+def _segment(doc: Document, config: Config) -> None:
+    """Sentence segments, at most `max_segments` (a 1M-character line must not cost every
+    later stage its length): the rest is dropped with a warning that says where."""
+    segment_document(doc, config.max_segments)
+    if len(doc.segments) > config.max_segments:
+        cut = doc.segments[config.max_segments].start
+        doc.warnings.append(
+            f"{LIMIT} max_segments: more than {config.max_segments} segments, kept the "
+            f"first {config.max_segments} (text from character {cut} of {len(doc.text)} "
+            f"not read)")
+        del doc.segments[config.max_segments:]
+
+
+LIMIT = "limit"  # how a warning from a processing limit starts
+
+
+def limit_warnings(doc: Document) -> list[str]:
+    """What a limit cut from this document, as problem lines (the input was partly read)."""
+    return [f"{doc.source} [{doc.id}]: {w}" for w in doc.warnings if w.startswith(LIMIT + " ")]
+
+
 def _clean(doc: Document, config: Config) -> None:
     clean_document(doc, load_rules(config.boilerplate_rules))
 
@@ -56,7 +77,7 @@ def _plain(stage: Callable[[Document], object]) -> Callable[[Document, Config], 
 
 
 DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document, Config], object]], ...] = (
-    ("segment", _plain(segment_document)),
+    ("segment", _segment),
     ("language", _plain(assign_languages)),
     ("clean", _clean),
     ("metadata", _plain(fill_metadata)),
@@ -220,10 +241,10 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     router = TranslationRouter(config.translators,
                                cache_dir() / "translations.sqlite" if config.translation_cache
                                else None, config.translator_options)
-    ingested = read_inputs(paths)
+    ingested = read_inputs(paths, config.max_file_mb)
     problems = [str(p) for p in ingested.problems]
     docs, failed = process_documents(ingested.documents, config, show_progress)
-    problems += failed
+    problems += failed + [w for d in docs for w in limit_warnings(d)]
 
     events = group_events(docs, config,
                           lambda batch: embed_documents(batch, embedder, show_progress,

@@ -129,8 +129,24 @@ def _joined(text: str, para: list[_Line]) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
+MAX_PIECE = 20_000  # characters given to a splitter at once (spaCy refuses > 1M; no sentence
+# is this long, so a longer run is cut at its last sentence end or space before the limit)
+_PIECE_END = re.compile(r"[.!?。！？]\s*|\s+")
+
+
+def _bounded(joined: str, a: int, b: int) -> list[tuple[int, int]]:
+    spans = []
+    while b - a > MAX_PIECE:
+        ends = [m.end() for m in _PIECE_END.finditer(joined, a + MAX_PIECE // 2, a + MAX_PIECE)]
+        cut = ends[-1] if ends else a + MAX_PIECE
+        spans.append((a, cut))
+        a = cut
+    return spans + [(a, b)]
+
+
 def _chunks(joined: str) -> list[tuple[int, int]]:
-    """Pre-split where sentence punctuation is missing: list gaps and inline bullet items."""
+    """Pre-split where sentence punctuation is missing: list gaps and inline bullet items;
+    runs longer than `MAX_PIECE` are cut."""
     cuts = [0]
     if not _HAN.search(joined) and not _HANGUL.search(joined):
         cuts += [m.end() for m in _LATIN_LIST_GAP.finditer(joined)]
@@ -142,7 +158,7 @@ def _chunks(joined: str) -> list[tuple[int, int]]:
         if head:
             spans.append((a, head.end(1)))
             a = head.end()
-        spans.append((a, b))
+        spans += _bounded(joined, a, b)
     return spans
 
 
@@ -154,10 +170,12 @@ def _trim(joined: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def sentences(joined: str) -> list[tuple[int, int]]:
-    """Sentence spans inside one paragraph string."""
+def sentences(joined: str, limit: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans inside one paragraph string (the first `limit` or more)."""
     spans: list[tuple[int, int]] = []
     for a, b in _chunks(joined):
+        if limit is not None and len(spans) >= limit:
+            break
         a, b = _trim(joined, a, b)
         if a >= b:
             continue
@@ -169,12 +187,15 @@ def sentences(joined: str) -> list[tuple[int, int]]:
     return spans
 
 
-def segment_document(doc: Document) -> None:
-    """Fill `doc.segments` with sentence segments (role body; later stages refine roles)."""
+def segment_document(doc: Document, limit: int | None = None) -> None:
+    """Fill `doc.segments` with sentence segments (role body; later stages refine roles);
+    with `limit`, segmenting stops once there are more than `limit` (the caller cuts)."""
     doc.segments = []
     for p_index, para in enumerate(paragraphs(doc.text)):
+        if limit is not None and len(doc.segments) > limit:
+            break
         joined, where = _joined(doc.text, para)
-        for a, b in sentences(joined):
+        for a, b in sentences(joined, None if limit is None else limit + 1 - len(doc.segments)):
             start, end = where[a], where[b - 1] + 1
             text = re.sub(r"\s+", " ", joined[a:b]).strip()
             doc.segments.append(Segment(text=text, start=start, end=end, paragraph=p_index))

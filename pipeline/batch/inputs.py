@@ -32,7 +32,14 @@ from typing import IO, Any
 from pipeline.ingest import _unique_id
 from pipeline.ingest.dates import parse_date
 from pipeline.ingest.encoding import Decoded
-from pipeline.ingest.readers import READERS, Problem, read_file, record_document
+from pipeline.ingest.readers import (
+    MAX_FILE_MB,
+    READERS,
+    Problem,
+    read_file,
+    record_document,
+    too_large,
+)
 from pipeline.model import Document
 
 __all__ = [
@@ -104,6 +111,7 @@ class _Unit:
 @dataclass
 class _Context:
     latest: dt.date  # the last plausible date
+    max_mb: float = MAX_FILE_MB  # a text/HTML file or one record larger is skipped
     seen: set[Path] = field(default_factory=set)  # resolved files/datasets already read
 
 
@@ -294,6 +302,9 @@ def _record_item(
         return skipped('missing or empty "text" field')
     if not isinstance(body, str):
         return skipped(f"field 'text' is not a string ({type(body).__name__})")
+    big = too_large(len(body.encode("utf-8", "surrogatepass")), ctx.max_mb, "text")
+    if big:
+        return skipped(big)
     date, date_warning = record_date(record.get("date"), ctx.latest)
     doc, warnings = record_document({**record, "date": None}, stem, display, number, _UTF8)
     if doc is None:  # cannot happen after the checks above; never crash if it does
@@ -460,7 +471,7 @@ def _plausible(doc: Document, problems: list[Problem], display: str, ctx: _Conte
 
 def _file_items(path: Path, display: str, ctx: _Context) -> Iterator[Item]:
     """.txt/.md/.html: one small file, one document, through `read_file`."""
-    read = read_file(path, display)
+    read = read_file(path, display, ctx.max_mb)
     if not read.documents:
         yield Item(None, read.problems, display)
         return
@@ -504,7 +515,8 @@ def _read_unit(unit: _Unit, ctx: _Context) -> Iterator[Item]:
 # --------------------------------------------------------------------------- the stream
 
 
-def iter_inputs(inputs: Sequence[str | Path] | str | Path) -> Iterator[Item]:
+def iter_inputs(inputs: Sequence[str | Path] | str | Path,
+                max_mb: float = MAX_FILE_MB) -> Iterator[Item]:
     """Stream folders, globs, files and HF datasets as Items, in a reproducible order.
 
     Nothing is read before the first ``next()``; after that, one row (or one Parquet batch,
@@ -513,7 +525,7 @@ def iter_inputs(inputs: Sequence[str | Path] | str | Path) -> Iterator[Item]:
     """
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]  # one path, not a sequence of one-character paths
-    ctx = _Context(latest=dt.date.today() + FUTURE_SLACK)
+    ctx = _Context(latest=dt.date.today() + FUTURE_SLACK, max_mb=max_mb)
     taken: dict[str, str] = {}  # id -> source that claimed it
     for unit in _units(inputs):
         if unit.kind == "error":

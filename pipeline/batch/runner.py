@@ -31,7 +31,7 @@ from pipeline.embed import get_embedder
 from pipeline.embed.cache import CachedEmbedder
 from pipeline.ingest import Problem
 from pipeline.render.files import write_atomic
-from pipeline.run import embed_documents, embed_segments
+from pipeline.run import embed_documents, embed_segments, limit_warnings
 from pipeline.translate import TranslationRouter
 
 
@@ -70,7 +70,7 @@ Progress = Callable[[str, int, int | None], None]  # (stage, done, total or None
 
 
 def _ingest(inputs: Sequence[str | Path], state: BatchState, engine: Engine,
-            summary: BatchSummary, show: Progress) -> None:
+            summary: BatchSummary, show: Progress, max_mb: float) -> None:
     known = state.known_ids()
     total = describe_inputs(inputs).rows
     chunk: list = []
@@ -83,6 +83,8 @@ def _ingest(inputs: Sequence[str | Path], state: BatchState, engine: Engine,
         seq = {d.id: s for s, d in chunk}
         kept, failed = engine.process(docs)
         problems.extend(Problem("processing", None, message, True) for message in failed)
+        problems.extend(Problem("processing", None, message, False)
+                        for d in kept for message in limit_warnings(d))
         state.add_documents([(seq[d.id], d) for d in kept], problems)
         summary.read += len(kept)
         summary.failed += len(failed)
@@ -90,7 +92,7 @@ def _ingest(inputs: Sequence[str | Path], state: BatchState, engine: Engine,
         chunk.clear()
         problems.clear()
 
-    for seq, item in enumerate(iter_inputs(inputs)):
+    for seq, item in enumerate(iter_inputs(inputs, max_mb)):
         problems.extend(item.problems)
         if item.document is None:
             summary.failed += 1
@@ -120,7 +122,7 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
         start = time.perf_counter()
         workers = make_engine(engine, config)  # before any tool loads: a local pool forks
         try:
-            _ingest(inputs, state, workers, summary, show)
+            _ingest(inputs, state, workers, summary, show, config.max_file_mb)
         finally:
             workers.close()
         summary.seconds["documents"] = time.perf_counter() - start

@@ -99,7 +99,8 @@ def frame_event(event: Event, docs: dict[str, Document], config: Config | None =
 
 def _frame_event(event: Event, docs: dict[str, Document], config: Config,
                  router: Any) -> dict[str, Any]:
-    members = [docs[i] for i in event.documents if i in docs]
+    # most central first once summarised: a very large event is compared on its centre
+    members = [docs[i] for i in event.documents if i in docs][:config.max_event_documents]
     copies = copies_of(event, docs)
     copy_docs = [docs[i] for i in copies]
     comparable = [d for d in members if d.content_segments]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.ingest.dates import DateMention, find_dates, parse_date
 from pipeline.ingest.encoding import Decoded, UndecodableError, decode_bytes
-from pipeline.ingest.readers import SUPPORTED_SUFFIXES, Problem, read_file
+from pipeline.ingest.readers import MAX_FILE_MB, SUPPORTED_SUFFIXES, Problem, read_file
 from pipeline.model import Document
 
 __all__ = [
@@ -81,7 +81,7 @@ def _unique_id(doc_id: str, taken: Container[str]) -> str:
     return f"{doc_id}~{n}"
 
 
-def read_inputs(paths: Sequence[str | Path]) -> IngestResult:
+def read_inputs(paths: Sequence[str | Path], max_mb: float = MAX_FILE_MB) -> IngestResult:
     """Read files and directories (recursively) into Documents, collecting problems.
 
     Ids are file stems or JSONL ids; a repeated id gets a ``~2`` (``~3``...) suffix and a
@@ -99,7 +99,7 @@ def read_inputs(paths: Sequence[str | Path]) -> IngestResult:
         seen.add(file.resolve())
         display = str(file)
         try:
-            read = read_file(file, display)
+            read = read_file(file, display, max_mb)
         except Exception as err:  # noqa: BLE001 - a reader bug must not lose the whole batch
             message = f"could not read ({type(err).__name__}: {err}), skipped"
             result.problems.append(Problem(display, None, message, True))

@@ -29,6 +29,7 @@ __all__ = [
     "record_document",
 ]
 
+MAX_FILE_MB = 20.0  # default for Config.max_file_mb: no news article comes near it
 _HEADER_CHARS = 500  # a dateline ("Sou Hu Cai Jing·2025-06-09 08:45") sits near the top
 _MD_TITLE = re.compile(r"\A\s*#(?!#)[ \t]+(?P<title>[^\n]*?)[ \t]*#*[ \t]*(?:\n|\Z)")
 _META_CHARSET = re.compile(
@@ -63,6 +64,13 @@ class FileResult:
 
     documents: list[tuple[Document, int | None]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+def too_large(size: int, max_mb: float, what: str) -> str | None:
+    """The skip reason for an input over the size limit (`Config.max_file_mb`), else None."""
+    if size <= max_mb * 1_000_000:
+        return None
+    return f"{what} too large ({size / 1_000_000:.1f} MB; limit max_file_mb = {max_mb:g})"
 
 
 def _decode(
@@ -287,14 +295,19 @@ def record_document(
     return doc, warnings[len(decoded.warnings) :]
 
 
-def read_jsonl(path: Path, display: str, data: bytes) -> FileResult:
-    """.jsonl: one Document per line; bad lines are per-line problems, blank lines ignored."""
+def read_jsonl(path: Path, display: str, data: bytes, max_mb: float = MAX_FILE_MB) -> FileResult:
+    """.jsonl: one Document per line; bad lines are per-line problems, blank lines ignored.
+    A JSONL file is an archive, so the size limit applies to each line (record)."""
     result = FileResult()
     decoded = _decode(data, display, result)
     if decoded is None:
         return result
     for lineno, line in enumerate(decoded.text.split("\n"), start=1):
         if not line.strip():
+            continue
+        big = too_large(len(line.encode("utf-8")), max_mb, "record")
+        if big:
+            result.problems.append(Problem(display, lineno, f"{big}, line skipped", True))
             continue
         try:
             record = json.loads(line)
@@ -336,8 +349,9 @@ READERS: dict[str, Callable[[Path, str, bytes], FileResult]] = {
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
 
 
-def read_file(path: Path, display: str) -> FileResult:
-    """Read one file with the reader for its extension; unreadable files become problems."""
+def read_file(path: Path, display: str, max_mb: float = MAX_FILE_MB) -> FileResult:
+    """Read one file with the reader for its extension; unreadable files become problems,
+    and so does a text/HTML file over `max_mb` (checked before it is read)."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         expected = ", ".join(SUPPORTED_SUFFIXES)
@@ -345,9 +359,14 @@ def read_file(path: Path, display: str) -> FileResult:
         message = f"unsupported file type '{kind}' (expected {expected}), skipped"
         return FileResult(problems=[Problem(display, None, message, True)])
     try:
+        big = None if reader is read_jsonl else too_large(path.stat().st_size, max_mb, "file")
+        if big:
+            return FileResult(problems=[Problem(display, None, f"{big}, skipped", True)])
         data = path.read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
         message = f"cannot read file ({reason}), skipped"
         return FileResult(problems=[Problem(display, None, message, True)])
+    if reader is read_jsonl:
+        return read_jsonl(path, display, data, max_mb)
     return reader(path, display, data)

@@ -165,12 +165,19 @@ def build_generator(config: Config) -> GuardedGenerator | None:
     return GuardedGenerator(LLMGenerator(config.summarizer_options))
 
 
+LIMIT_NOTE = "limit max_event_documents"
+
+
 def summarize_event(event: Event, docs: dict[str, Document], config: Config,
                     router: TranslationRouter, generator: Generator | None = None) -> None:
     """Extractive summary and title per output language; with a `generator`, abstractive
     ones held to the extractive evidence by the claim check (`abstractive.py`)."""
     members = by_centrality([docs[i] for i in event.documents])
     event.documents = [d.id for d in members]
+    if len(members) > config.max_event_documents:  # cost grows with size; the centre is enough
+        event.notes.append(f"{LIMIT_NOTE}: {len(members)} documents, the summary and framing "
+                           f"read the {config.max_event_documents} most central")
+        members = members[:config.max_event_documents]
     for lang in config.langs:
         picked = select(members, config.summary_min, config.summary_max,
                         config.paraphrase_similarity, lang, config.summary_budget(lang))
