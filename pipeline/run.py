@@ -32,6 +32,7 @@ from pipeline.langid import assign_languages
 from pipeline.machine import available_cores
 from pipeline.metadata import fill_metadata
 from pipeline.model import Digest, Document, Event, digest_to_dict
+from pipeline.network import network_uses
 from pipeline.segment import segment_document
 from pipeline.summarize import build_generator, summarize_event
 from pipeline.summarize.extractive import display_text, headline, is_summary_worthy
@@ -264,7 +265,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
         events=events,
         langs=config.langs,
         errors=problems,
-        notices=window_notices + router.notices
+        notices=network_uses(config) + window_notices + router.notices
         + ([generator.notice] if generator is not None and generator.notice else []),
         clustering=clustering_report(docs, config.cluster_params()),
         window=window_report,

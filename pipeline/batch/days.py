@@ -32,6 +32,7 @@ from pipeline.dedup import mark_translations
 from pipeline.dedup.copies import CopyIndex
 from pipeline.framing import frame_event
 from pipeline.model import Digest, Document, digest_to_dict, publication_order
+from pipeline.network import network_uses
 from pipeline.render.files import write_digest
 from pipeline.summarize import summarize_event
 from pipeline.translate import TranslationRouter
@@ -180,7 +181,7 @@ class DayStage:
                         clustering={"rules": dict(STATUS_RULES), "day": day},
                         backends={"embedder": self.config.embedder,
                                   "translators": ",".join(self.config.translators)},
-                        notices=list(self.router.notices))
+                        notices=network_uses(self.config) + list(self.router.notices))
         data = digest_to_dict(digest)
         write_digest(data, folder)
         rows = [self._event_row(e, day) for e in data["events"]]
