@@ -31,7 +31,7 @@ from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
 from pipeline.machine import available_cores
 from pipeline.metadata import fill_metadata
-from pipeline.model import Digest, Document, Event, digest_to_dict
+from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, digest_to_dict
 from pipeline.network import network_uses
 from pipeline.segment import segment_document
 from pipeline.summarize import build_generator, summarize_event
@@ -55,11 +55,19 @@ def _segment(doc: Document, config: Config) -> None:
 
 
 LIMIT = "limit"  # how a warning from a processing limit starts
+NO_LANGUAGE = "language: none of en, zh, ja, ko identified; the text is shown untranslated"
 
 
-def limit_warnings(doc: Document) -> list[str]:
-    """What a limit cut from this document, as problem lines (the input was partly read)."""
-    return [f"{doc.source} [{doc.id}]: {w}" for w in doc.warnings if w.startswith(LIMIT + " ")]
+def _language(doc: Document, config: Config) -> None:
+    assign_languages(doc)
+    if doc.content_segments and doc.main_lang not in SUPPORTED_LANGS:
+        doc.warnings.append(NO_LANGUAGE)
+
+
+def processing_warnings(doc: Document) -> list[str]:
+    """What the per-document stages found wrong (a limit cut the text, no language the
+    pipeline reads); reading problems are reported by the readers."""
+    return [w for w in doc.warnings if w.startswith(LIMIT + " ") or w == NO_LANGUAGE]
 
 
 def _clean(doc: Document, config: Config) -> None:
@@ -79,7 +87,7 @@ def _plain(stage: Callable[[Document], object]) -> Callable[[Document, Config], 
 
 DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document, Config], object]], ...] = (
     ("segment", _segment),
-    ("language", _plain(assign_languages)),
+    ("language", _language),
     ("clean", _clean),
     ("metadata", _plain(fill_metadata)),
     ("title", _plain(_fallback_title)),
@@ -245,7 +253,8 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     ingested = read_inputs(paths, config.max_file_mb)
     problems = [str(p) for p in ingested.problems]
     docs, failed = process_documents(ingested.documents, config, show_progress)
-    problems += failed + [w for d in docs for w in limit_warnings(d)]
+    problems += failed + [f"{d.source} [{d.id}]: {w}" for d in docs
+                          for w in processing_warnings(d)]
 
     events = group_events(docs, config,
                           lambda batch: embed_documents(batch, embedder, show_progress,

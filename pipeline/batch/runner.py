@@ -31,7 +31,7 @@ from pipeline.embed import get_embedder
 from pipeline.embed.cache import CachedEmbedder
 from pipeline.ingest import Problem
 from pipeline.render.files import write_atomic
-from pipeline.run import embed_documents, embed_segments, limit_warnings
+from pipeline.run import embed_documents, embed_segments, processing_warnings
 from pipeline.translate import TranslationRouter
 
 
@@ -83,8 +83,8 @@ def _ingest(inputs: Sequence[str | Path], state: BatchState, engine: Engine,
         seq = {d.id: s for s, d in chunk}
         kept, failed = engine.process(docs)
         problems.extend(Problem("processing", None, message, True) for message in failed)
-        problems.extend(Problem("processing", None, message, False)
-                        for d in kept for message in limit_warnings(d))
+        problems.extend(Problem(d.source, None, f"[{d.id}] {message}", False)
+                        for d in kept for message in processing_warnings(d))
         state.add_documents([(seq[d.id], d) for d in kept], problems)
         summary.read += len(kept)
         summary.failed += len(failed)

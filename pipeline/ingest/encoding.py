@@ -12,7 +12,10 @@ download limit. The order of attempts goes from certain to uncertain:
    that random bytes are never "detected" as some legacy encoding);
 5. charset-normalizer, restricted to the encodings these languages actually use, then
    re-ranked by how clean each candidate's text looks (short texts fool detectors);
-6. anything still failing, or decoding to control-character soup, is binary.
+6. anything still failing, or decoding to control-character soup, is binary;
+7. text that was decoded wrongly once already, before it reached us (UTF-8 read as
+   Windows-1252 and saved again: "CafÃ©"), is repaired with ftfy's `fix_encoding`, with a
+   warning; ftfy only acts on sequences that are almost never legitimate text.
 
 The text is otherwise kept exactly as decoded (only newlines normalised to ``\\n`` and NULs
 dropped) because later stages store character offsets into it.
@@ -250,6 +253,24 @@ def mojibake_score(text: str, encoding: str | None = None) -> float:
 # --------------------------------------------------------------------------- steps
 
 
+# ISO-2022 switches into a double-byte set with an escape; the bytes stay 7-bit, so strict
+# UTF-8 would "decode" them as ASCII garbage ("$B%m%C%F...")
+_ISO2022 = ((b"\x1b$B", "iso2022_jp"), (b"\x1b$@", "iso2022_jp"), (b"\x1b$(D", "iso2022_jp_2"),
+            (b"\x1b$)C", "iso2022_kr"))
+
+
+def _try_iso2022(data: bytes) -> Decoded | None:
+    if b"\x1b$" not in data or not data.isascii():
+        return None
+    for escape, codec in _ISO2022:
+        if escape in data:
+            try:
+                return Decoded(_clean(data.decode(codec)), codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def _try_utf8(data: bytes, offset: int) -> Decoded | None:
     """Strict UTF-8, or UTF-8 cut inside its last character (a truncated download)."""
     try:
@@ -370,6 +391,24 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     `declared` is an encoding the container states (HTML ``<meta charset>``); it is tried
     after UTF-8 because declarations are often stale but a strict UTF-8 decode is not.
     """
+    return _repair_mojibake(_decode(data, declared))
+
+
+def _repair_mojibake(decoded: Decoded) -> Decoded:
+    from ftfy import fix_encoding
+    from ftfy.badness import is_bad
+
+    if not is_bad(decoded.text):
+        return decoded
+    fixed = fix_encoding(decoded.text)
+    if fixed != decoded.text:
+        decoded.text = fixed
+        decoded.warnings.append("mojibake repaired (text had been decoded with the wrong "
+                                "encoding and saved again; fixed with ftfy)")
+    return decoded
+
+
+def _decode(data: bytes, declared: str | None) -> Decoded:
     if not data:
         raise UndecodableError("empty file")
     for bom, name in _BOMS:
@@ -384,7 +423,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
                 return Decoded(_clean(data[len(bom) :].decode(name)), name.rsplit("-", 1)[0])
             except UnicodeDecodeError:
                 break
-    decoded = _try_utf8(data, 0) or _try_declared(data, declared)
+    decoded = _try_iso2022(data) or _try_utf8(data, 0) or _try_declared(data, declared)
     if decoded is not None:
         return decoded
     if b"\x00" in data:

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -161,14 +162,51 @@ def _body_paragraphs(body: Any) -> list[str]:
     return paragraphs
 
 
+class _FlatText(HTMLParser):
+    """Visible text from a tag stream: no tree, so no depth limit (libxml2 stops building
+    at 256 levels, and a page of 20,000 nested <div>s then has no text at all)."""
+
+    _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self._SKIP:
+            self.skipping.append(tag)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def _flat_paragraphs(html: str) -> list[str]:
+    parser = _FlatText()
+    parser.feed(html)
+    parser.close()
+    blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", "".join(parser.parts)))
+    return [b for b in blocks if b]
+
+
 def _fallback_paragraphs(html: str) -> list[str]:
-    """All visible text of <body>, split at block elements (for pages trafilatura rejects)."""
+    """All visible text of <body>, split at block elements (for pages trafilatura rejects);
+    through a flat tag stream when lxml's tree has none (pathologically deep nesting)."""
     from lxml import html as lxml_html
 
     try:
         root = lxml_html.document_fromstring(html)
     except (ValueError, TypeError, SyntaxError):
-        return []
+        return _flat_paragraphs(html)
     for bad in root.xpath("//script|//style|//noscript|//template|//head"):
         bad.drop_tree()
     for el in root.iter():
@@ -176,8 +214,8 @@ def _fallback_paragraphs(html: str) -> list[str]:
             el.tail = "\n\n" + (el.tail or "")
     body = root.find("body")
     text = (body if body is not None else root).text_content()
-    blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
-    return [b for b in blocks if b]
+    blocks = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text)]
+    return [b for b in blocks if b] or _flat_paragraphs(html)
 
 
 def _iso_date(value: Any) -> dt.date | None:
@@ -247,6 +285,21 @@ def _clean_str(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """JSON may escape lone surrogates ("\\ud800"), which no UTF-8 writer accepts: they would
+    fail the document at its first write. Replaced in every string field, and counted."""
+    count = 0
+    clean = dict(record)
+    for key, value in record.items():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            clean[key], n = _SURROGATE.subn("\ufffd", value)
+            count += n
+    return clean, count
+
+
 def _lang_code(value: Any) -> str | None:
     """BCP-47-ish tag to its primary subtag: "zh-Hans" -> "zh", "ja_JP" -> "ja"."""
     text = _clean_str(value)
@@ -265,6 +318,11 @@ def record_document(
     if not isinstance(body, str) or not body.strip():
         return None, []
     warnings = list(decoded.warnings)
+    record, replaced = _without_surrogates(record)
+    if replaced:
+        warnings.append(f"{replaced} lone surrogate(s) (\\ud800-\\udfff, not text) replaced "
+                        "with U+FFFD")
+    body = record["text"]
     raw_id = record.get("id")
     doc_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and str(raw_id).strip() else ""
     title = _clean_str(record.get("title"))
@@ -321,6 +379,11 @@ def read_jsonl(path: Path, display: str, data: bytes, max_mb: float = MAX_FILE_M
             result.problems.append(
                 Problem(display, lineno, f"not a JSON object ({kind}), line skipped", True)
             )
+            continue
+        if not isinstance(record.get("text"), (str, type(None))):
+            kind = type(record["text"]).__name__
+            result.problems.append(Problem(
+                display, lineno, f"field 'text' is not a string ({kind}), line skipped", True))
             continue
         doc, warnings = record_document(record, path.stem, display, lineno, decoded)
         if doc is None:
