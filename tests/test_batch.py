@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -110,23 +111,28 @@ def test_another_configuration_is_refused(batch_out, capsys):
 
 
 def test_kill_9_at_any_point_then_rerun_gives_the_same_outputs(batch_out, tmp_path):
-    """The batch is killed at three points (loading, documents, days); each rerun finishes
-    with outputs byte-identical to the uninterrupted run."""
+    """The batch is killed at three fixed points (loading, documents, days) and at random
+    ones (NEWSDIGEST_KILL_SEED picks them; one folder is killed twice in a row); each
+    rerun finishes with outputs byte-identical to the uninterrupted run."""
     archive, reference, _ = batch_out
     expected = _fingerprints(reference)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "pipeline.cli", "batch", str(archive), "--quiet"]
-    for n, delay in enumerate((1.5, 4.0, 6.5)):
+    rng = random.Random(int(os.environ.get("NEWSDIGEST_KILL_SEED", "8")))
+    plans = [(1.5,), (4.0,), (6.5,), (rng.uniform(0.5, 9.0),),
+             (rng.uniform(0.5, 9.0), rng.uniform(0.5, 9.0))]
+    for n, delays in enumerate(plans):
         out = tmp_path / f"killed-{n}"
-        proc = subprocess.Popen([*command, "--out", str(out)], env=env, cwd=ROOT)
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        for delay in delays:
+            proc = subprocess.Popen([*command, "--out", str(out)], env=env, cwd=ROOT)
+            time.sleep(delay)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+            proc.wait()
         rerun = subprocess.run([*command, "--out", str(out)], env=env, cwd=ROOT,
                                capture_output=True, text=True, timeout=600, check=False)
         assert rerun.returncode == 2, rerun.stderr
-        assert _fingerprints(out) == expected, f"killed after {delay} s"
+        assert _fingerprints(out) == expected, f"killed after {delays} s"
 
 
 def test_the_ray_engine_gives_the_same_outputs(batch_out, tmp_path, monkeypatch):

@@ -4,9 +4,10 @@ Both engines take a chunk of documents and return them processed, in the same or
 a problem line for each one that failed: the checkpoint, the day stage and every output are
 the same whichever ran (tested). `local` is a pool of processes (one per core) forked when
 the batch starts, before this process loads anything: the per-document tools (~850 MB) live
-in the workers only and leave with them, so the day stage does not carry them. `ray` is Ray Data: the chunk becomes a dataset whose rows are pickled documents,
-`map_batches` runs them through an actor pool whose actors hold the loaded tools (spaCy
-pipelines, lingua, jieba, SudachiPy, the glossary), and the order is preserved. `ray.init()`
+in the workers only and leave with them, so the day stage does not carry them. `ray` is Ray
+Data: the chunk becomes a dataset whose rows are pickled documents, `map_batches` runs them
+through an actor pool whose actors hold the loaded tools (spaCy pipelines, lingua, jieba,
+SudachiPy, the glossary), and the order is preserved. `ray.init()`
 joins the cluster named by RAY_ADDRESS, or starts a local one with one CPU per core.
 The day stage (dedup, embeddings, clustering, digests) stays on the driver: it is
 sequential by nature (each day depends on the ones before).
