@@ -211,6 +211,16 @@ def embed_segments(docs: list[Document], embedder: Embedder) -> None:
             seg.vector = vector
 
 
+def summary_sources(events: list[Event], by_id: dict[str, Document], config: Config,
+                    batch: bool = False) -> list[Document]:
+    """The documents whose sentences get vectors for summaries: every event's, or only
+    multi-document events' (`Config.sentence_vectors`; "auto" is all for a run, multi for a
+    batch, where one article is summarised by position and coverage)."""
+    multi_only = config.sentence_vectors == "multi" or (batch and config.sentence_vectors == "auto")
+    return [by_id[m] for e in events for m in e.documents
+            if not multi_only or len(e.documents) > 1]
+
+
 def build_embedder(config: Config) -> Embedder:
     """The configured embedder, behind the persistent cache unless the config turns it off."""
     embedder = get_embedder(config.embedder, **config.embedder_options)
@@ -263,8 +273,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     # the daily digest's choice, after clustering over every document and before anything
     # is summarised or translated: events outside the window cost nothing more
     events, window_report, window_notices = select_events(events, by_id, window, previous)
-    embed_segments([by_id[m] for e in events for m in e.documents
-                    if config.sentence_vectors != "multi" or len(e.documents) > 1], embedder)
+    embed_segments(summary_sources(events, by_id, config), embedder)
     for event in _progress(events, "summarising", show_progress):
         summarize_event(event, by_id, config, router, generator)
         event.framing = frame_event(event, by_id, config, router)

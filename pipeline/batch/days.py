@@ -36,6 +36,7 @@ from pipeline.framing import frame_event
 from pipeline.model import Digest, Document, digest_to_dict, publication_order
 from pipeline.network import network_uses
 from pipeline.render.files import write_digest
+from pipeline.run import summary_sources
 from pipeline.summarize import summarize_event
 from pipeline.translate import TranslationRouter
 
@@ -159,19 +160,18 @@ class DayStage:
             self.written.append(day)
             return  # finished before a restart: the same inputs give the same digest
         groups = [self.group_by_id[e] for e in event_ids]
+        folded = {g.id: sorted(c for m in g.members for c in self.copies_of.get(m, ()))
+                  for g in groups}
         member_ids = sorted({m for g in groups for m in g.members}
-                            | {c for g in groups for m in g.members for c in self.copies_of[m]})
+                            | {c for cs in folded.values() for c in cs})
         by_id, loaded = self._members(member_ids)
         by_id.update({d.id: d for d in docs})
         self.embed([d for d in by_id.values() if d.vector is None and d.duplicate_of is None
                     and d.content_segments])
         for doc in loaded:
             doc.cluster_status = document_status(doc)
-        events = [group_event(g, by_id, sorted(c for m in g.members for c in self.copies_of[m]))
-                  for g in groups]
-        multi_only = self.config.sentence_vectors in ("auto", "multi")
-        self.embed_sentences([by_id[m] for e in events for m in e.documents
-                              if len(e.documents) > 1 or not multi_only])
+        events = [group_event(g, by_id, folded[g.id]) for g in groups]
+        self.embed_sentences(summary_sources(events, by_id, self.config, batch=True))
         for event in events:
             summarize_event(event, by_id, self.config, self.router)
             event.framing = frame_event(event, by_id, self.config, self.router)
