@@ -47,6 +47,9 @@ class Config:
     cohesion_ratio: float = field(default_factory=lambda: value("event", "cohesion_ratio"))
     cohesion_sure: float = field(default_factory=lambda: value("event", "cohesion_sure"))
     date_window_days: int = 7  # an event takes no document dated further from its last one
+    # how documents are linked into events: "scorer" (the fitted same-event score,
+    # pipeline/data/linking.toml) or "rules" (weighted cosines and the cohesion rule above)
+    event_linking: str = "scorer"
     story_window_days: int = 30  # the same for a story (the topic level above events)
     summary_min: int = 3
     summary_max: int = 10
@@ -96,9 +99,15 @@ class Config:
     def cluster_params(self):
         from pipeline.cluster.stream import ClusterParams
 
+        from pipeline.cluster.scorer import default_model
+
+        if self.event_linking not in ("scorer", "rules"):
+            raise ValueError(f"event_linking must be 'scorer' or 'rules', not "
+                             f"{self.event_linking!r}")
         return ClusterParams(self.embedding_weight, self.cluster_threshold, self.story_threshold,
                              self.date_window_days, self.story_window_days,
-                             self.cohesion_ratio, self.cohesion_sure)
+                             self.cohesion_ratio, self.cohesion_sure,
+                             default_model() if self.event_linking == "scorer" else None)
 
     def with_overrides(self, **changes) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -82,6 +82,8 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     vector: Any = field(default=None, repr=False, compare=False)  # embedding, not serialised
     terms: Any = field(default=None, repr=False, compare=False)  # clustering terms, not serialised
+    # names across scripts and number values (`pipeline.cluster.features.link_keys`)
+    link_keys: Any = field(default=None, repr=False, compare=False)
 
     @property
     def content_segments(self) -> list[tuple[int, Segment]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.cache import cache_dir
 from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, clustering_report, embedding_text
-from pipeline.cluster.features import EMBED_CHARS
+from pipeline.cluster.features import EMBED_CHARS, link_keys
 from pipeline.config import Config
 from pipeline.daily import PreviousDigest, Window, load_previous, select_events
 from pipeline.dedup import mark_copies, mark_repeated_segments, mark_translations
@@ -93,6 +93,7 @@ DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document, Config], object]], ...] = 
     ("title", _plain(_fallback_title)),
     ("repeats", _plain(mark_repeated_segments)),
     ("entities", _plain(annotate_document)),
+    ("link keys", _plain(link_keys)),
 )
 
 
@@ -231,18 +232,21 @@ def build_embedder(config: Config) -> Embedder:
 
 
 def find_duplicates(docs: list[Document], config: Config,
-                    embed: Callable[[list[Document]], None]) -> None:
+                    embed: Callable[[list[Document]], None],
+                    embed_texts: Callable[[list[str]], object] | None = None) -> None:
     """Copies (no model needed), then document vectors by `embed` (so callers choose how
-    progress is shown) for what is left, then translations among those."""
+    progress is shown) for what is left, then translations among those (confirmed
+    sentence by sentence with `embed_texts`, the embedder's own call)."""
     mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment)
     embed(docs)
-    mark_translations(docs, config.translation_cosine, config.date_window_days)
+    mark_translations(docs, config.translation_cosine, config.date_window_days, embed_texts)
 
 
 def group_events(docs: list[Document], config: Config,
-                 embed: Callable[[list[Document]], None]) -> list[Event]:
+                 embed: Callable[[list[Document]], None],
+                 embed_texts: Callable[[list[str]], object] | None = None) -> list[Event]:
     """The cross-document stages in order: duplicates, embeddings, translations, events."""
-    find_duplicates(docs, config, embed)
+    find_duplicates(docs, config, embed, embed_texts)
     return cluster_documents(docs, config.cluster_params())
 
 
@@ -268,7 +272,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
 
     events = group_events(docs, config,
                           lambda batch: embed_documents(batch, embedder, show_progress,
-                                                        config.embed_chars))
+                                                        config.embed_chars), embedder.embed)
     by_id = {d.id: d for d in docs}
     # the daily digest's choice, after clustering over every document and before anything
     # is summarised or translated: events outside the window cost nothing more

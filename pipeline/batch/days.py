@@ -58,8 +58,10 @@ class FamilyTerms:
 class DayStage:
     def __init__(self, state: BatchState, out_dir: Path, config: Config,
                  router: TranslationRouter, embed: Callable[[list[Document]], None],
-                 embed_sentences: Callable[[list[Document]], None]) -> None:
+                 embed_sentences: Callable[[list[Document]], None],
+                 embed_texts: Callable[[list[str]], object] | None = None) -> None:
         self.state, self.out_dir, self.config = state, out_dir, config
+        self.embed_texts = embed_texts  # sentence vectors that confirm a translation
         self.router, self.embed, self.embed_sentences = router, embed, embed_sentences
         self.copies = CopyIndex(config.near_duplicate_jaccard, config.partial_containment)
         self.terms = FamilyTerms()
@@ -87,7 +89,8 @@ class DayStage:
         kept = [d for d in docs if d.duplicate_of is None and d.content_segments]
         self.embed(kept)
         window = [d for ds in self.window.values() for d in ds] + docs
-        mark_translations(window, self.config.translation_cosine, self.config.date_window_days)
+        mark_translations(window, self.config.translation_cosine, self.config.date_window_days,
+                          self.embed_texts)
         self.terms.update(window)
         for doc in docs:
             doc.cluster_status = document_status(doc)

@@ -134,7 +134,7 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
                                    config.translator_options)
         stage = DayStage(state, out_dir, config, router,
                          lambda docs: embed_documents(docs, embedder, False, config.embed_chars),
-                         lambda docs: embed_segments(docs, embedder))
+                         lambda docs: embed_segments(docs, embedder), embedder.embed)
         days = state.days()
         for n, day in enumerate(days, 1):
             stage.run_day(day)

@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 from collections import Counter, defaultdict
 
-from pipeline.cluster.features import TermsOf, cached_terms, embedding_text
+from pipeline.cluster.features import TermsOf, cached_terms, embedding_text, link_keys
 from pipeline.cluster.stream import ClusterParams, CorpusStats, EventStream, _Group, step_key
 from pipeline.model import Document, Event, publication_order
 
@@ -91,7 +91,8 @@ def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event
         doc.event = None
     usable = [d for d in publication_order(docs) if d.cluster_status.startswith("clustered")]
     terms_of = family_terms(docs)
-    stream = EventStream(params, CorpusStats.of(usable, terms_of), terms_of)
+    keys_of = link_keys if params.link_model is not None else None
+    stream = EventStream(params, CorpusStats.of(usable, terms_of, keys_of), terms_of)
     for _, step in itertools.groupby(usable, key=step_key):
         step_docs = list(step)
         stream.add_step(step_docs, step_docs[0].date)

@@ -103,6 +103,20 @@ def cached_terms(doc: Document) -> Counter[str]:
     return doc.terms
 
 
+def link_keys(doc: Document) -> Counter[str]:
+    """Names across scripts (`pipeline.names`) and number values (`v:` keys, language-free:
+    1.2 million = 120万), kept on the document: the same-event scorer's specific evidence."""
+    if doc.link_keys is None:
+        from pipeline.dedup.facts import number_values
+        from pipeline.names import document_names
+
+        counts = document_names(doc)
+        for _, seg in doc.content_segments[:TERM_SEGMENTS]:
+            counts.update("v:" + v for v in number_values(seg.text))
+        doc.link_keys = +counts
+    return doc.link_keys
+
+
 def term_index(term: str) -> int:
     """A stable hash (not Python's salted one) into 2**HASH_BITS columns."""
     return zlib.crc32(term.encode("utf-8")) & ((1 << HASH_BITS) - 1)

@@ -40,23 +40,43 @@ class CohesionRule:
     ratio: float = 0.0  # 0 turns the rule off
     sure: float = 1.0  # at or above this mean similarity, clusters merge whatever their cohesion
 
-    def vetoes(self, value: float, self_i: float, n_i: float, self_j: float, n_j: float) -> bool:
+    def vetoes(self, value: float, cohesion_i: float, n_i: float, cohesion_j: float,
+               n_j: float) -> bool:
         if not self.ratio or min(n_i, n_j) < 2 or value >= self.sure:
             return False
-        return value < self.ratio * (cohesion(self_i, n_i) + cohesion(self_j, n_j)) / 2
+        return value < self.ratio * (cohesion_i + cohesion_j) / 2
+
+
+@dataclass(frozen=True)
+class GapRule:
+    """The cohesion rule on a log-odds scale (`scorer`), where ratios mean nothing: two
+    clusters of two or more members each do not merge when their mean cross score is below
+    `sure` and more than `gap` below the mean of their own cohesions."""
+
+    gap: float = 0.0  # 0 turns the rule off
+    sure: float = float("inf")
+
+    def vetoes(self, value: float, cohesion_i: float, n_i: float, cohesion_j: float,
+               n_j: float) -> bool:
+        if not self.gap or min(n_i, n_j) < 2 or value >= self.sure:
+            return False
+        return value < (cohesion_i + cohesion_j) / 2 - self.gap
 
 
 NO_RULE = CohesionRule()
 
 
-def cohesion(self_sum: float, count: float) -> float:
-    """Mean similarity of a cluster's distinct member pairs, from its self cross-product
-    (which also holds each member's similarity to itself: 1 for unit vectors)."""
-    return (self_sum - count) / (count * (count - 1))
+def cohesion(self_sum: float, count: float, own: float | None = None) -> float:
+    """Mean similarity of a cluster's distinct member pairs, from its self cross-product,
+    which also holds each member's similarity to itself: `own` (their sum; `count` for unit
+    vectors, which are 1 each)."""
+    return (self_sum - (count if own is None else own)) / (count * (count - 1))
 
 
 def average_linkage(cross: np.ndarray, counts: np.ndarray, frozen: np.ndarray,
-                    threshold: float, rule: CohesionRule = NO_RULE) -> list[list[int]]:
+                    threshold: float, rule: CohesionRule | GapRule = NO_RULE,
+                    own: np.ndarray | None = None,
+                    langs: np.ndarray | None = None) -> list[list[int]]:
     """Merge the closest pair while its mean pairwise similarity is ≥ threshold and `rule`
     does not veto it (a vetoed pair is looked at again once either side has changed).
 
@@ -71,6 +91,10 @@ def average_linkage(cross: np.ndarray, counts: np.ndarray, frozen: np.ndarray,
     frozen = np.array(frozen, dtype=bool, copy=True)
     alive = np.ones(k, dtype=bool)
     members = [[i] for i in range(k)]
+    own = np.array(counts if own is None else own, dtype=np.float64, copy=True)
+    # documents per language of each unit: with it, the rule only parts two clusters all in
+    # one and the same language (twins; across languages, scores sit lower by nature)
+    langs = None if langs is None else np.array(langs, dtype=np.float64, copy=True)
 
     def row(i: int) -> np.ndarray:
         values = cross[i] / (counts[i] * counts)
@@ -88,7 +112,9 @@ def average_linkage(cross: np.ndarray, counts: np.ndarray, frozen: np.ndarray,
         if best_value[i] < threshold or not np.isfinite(best_value[i]):
             break
         j = int(best[i])
-        if rule.vetoes(best_value[i], cross[i, i], counts[i], cross[j, j], counts[j]):
+        if (langs is None or _one_language(langs[i], langs[j])) and rule.vetoes(
+                best_value[i], _cohesion(cross[i, i], counts[i], own[i]), counts[i],
+                _cohesion(cross[j, j], counts[j], own[j]), counts[j]):
             sim[i, j] = sim[j, i] = -np.inf  # until one of them changes (row() resets it)
             for r in (i, j):
                 best[r] = int(sim[r].argmax())
@@ -98,6 +124,9 @@ def average_linkage(cross: np.ndarray, counts: np.ndarray, frozen: np.ndarray,
         cross[i] += cross[j]
         cross[:, i] += cross[:, j]
         counts[i] += counts[j]
+        own[i] += own[j]
+        if langs is not None:
+            langs[i] += langs[j]
         frozen[i] |= frozen[j]
         alive[j] = False
         members[i] += members[j]
@@ -117,3 +146,13 @@ def average_linkage(cross: np.ndarray, counts: np.ndarray, frozen: np.ndarray,
         best[gain] = i
         best_value[gain] = sim[gain, i]
     return sorted((sorted(m) for m in members if m), key=lambda m: m[0])
+
+
+def _cohesion(self_sum: float, count: float, own: float) -> float:
+    return cohesion(self_sum, count, own) if count > 1 else 0.0
+
+
+def _one_language(a: np.ndarray, b: np.ndarray) -> bool:
+    """Both units hold documents of one language only, the same one."""
+    return bool(np.count_nonzero(a) == 1 and np.count_nonzero(b) == 1
+                and a.argmax() == b.argmax())

@@ -27,8 +27,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from pipeline.cluster.features import HASH_BITS, TermsOf, cached_terms, tfidf
+from pipeline.cluster.features import HASH_BITS, TermsOf, cached_terms, link_keys, tfidf
 from pipeline.cluster.linkage import NO_RULE, CohesionRule, average_linkage, cross_products
+from pipeline.cluster.scorer import (
+    UNDATED,
+    LinkModel,
+    Profile,
+    score_sums,
+    single_profile,
+    with_own_scores,
+)
 from pipeline.embed.base import normalise
 from pipeline.model import Document
 
@@ -44,6 +52,7 @@ class ClusterParams:
     story_window_days: int = 30
     cohesion_ratio: float = 0.0  # events only (`linkage.CohesionRule`); 0 turns it off
     cohesion_sure: float = 1.0
+    link_model: LinkModel | None = None  # the same-event scorer; None: the cosine rules
 
     @property
     def event_rule(self) -> CohesionRule:
@@ -63,10 +72,13 @@ class _Group:
     last: dt.date | None
     dates: list[dt.date] = field(default_factory=list)
     story: str | None = None
+    profile: Profile | None = None  # events: what the same-event scorer reads
 
     def absorb(self, members: list[str], vector: np.ndarray, terms: sparse.csr_matrix,
-               size: int, date: dt.date | None) -> None:
+               size: int, date: dt.date | None, profile: Profile | None = None) -> None:
         assert self.vector is not None, f"{self.id} was retired"  # only closed groups are
+        if profile is not None and self.profile is not None:
+            self.profile.add(profile)
         self.members += members
         self.vector = self.vector + vector
         self.terms = self.terms + terms
@@ -96,9 +108,13 @@ class CorpusStats:
     lang_sum: dict[str, np.ndarray] = field(default_factory=dict)
     lang_n: Counter[str] = field(default_factory=Counter)
 
-    def add(self, docs: list[Document], terms_of: TermsOf = cached_terms) -> None:
+    def add(self, docs: list[Document], terms_of: TermsOf = cached_terms,
+            keys_of: TermsOf | None = None) -> None:
+        """`keys_of`: the scorer's names and numbers (`features.link_keys`), when it runs."""
         for doc in docs:
             self.df.update(terms_of(doc).keys())
+            if keys_of is not None:
+                self.df.update(keys_of(doc).keys())
             lang = doc.main_lang
             self.lang_sum[lang] = self.lang_sum.get(lang, 0) + doc.vector
             self.lang_n[lang] += 1
@@ -109,9 +125,10 @@ class CorpusStats:
         return self.lang_sum[lang] / n if n >= MIN_LANGUAGE_DOCS else 0.0
 
     @classmethod
-    def of(cls, docs: list[Document], terms_of: TermsOf = cached_terms) -> CorpusStats:
+    def of(cls, docs: list[Document], terms_of: TermsOf = cached_terms,
+           keys_of: TermsOf | None = None) -> CorpusStats:
         stats = cls()
-        stats.add(docs, terms_of)
+        stats.add(docs, terms_of, keys_of)
         return stats
 
 
@@ -124,8 +141,9 @@ class EventStream:
     """
 
     def __init__(self, params: ClusterParams, corpus: CorpusStats | None = None,
-                 terms_of: TermsOf = cached_terms) -> None:
+                 terms_of: TermsOf = cached_terms, model: LinkModel | None = None) -> None:
         self.params = params
+        self.model = model or params.link_model
         self.terms_of = terms_of
         self._fixed = corpus is not None
         self.corpus = corpus or CorpusStats()
@@ -150,9 +168,9 @@ class EventStream:
         closed = [g for g in self.events + self.stories
                   if g.vector is not None and g.id not in open_ids]
         if closed:
-            store({g.id: (g.vector, g.terms) for g in closed})
+            store({g.id: (g.vector, g.terms, g.profile) for g in closed})
             for group in closed:
-                group.vector = group.terms = None
+                group.vector = group.terms = group.profile = None
         self._restore = restore
         return len(closed)
 
@@ -160,7 +178,7 @@ class EventStream:
         for group in groups:
             if group.vector is None:
                 assert self._restore is not None
-                group.vector, group.terms = self._restore(group.id)
+                group.vector, group.terms, group.profile = self._restore(group.id)
         return groups
 
     @property
@@ -175,8 +193,9 @@ class EventStream:
         rows = [doc.vector - self.corpus.mean(doc.main_lang) for doc in docs]
         return normalise(np.vstack(rows)).astype(np.float64)
 
-    def _term_rows(self, docs: list[Document]) -> sparse.csr_matrix:
-        rows = [tfidf(self.terms_of(d), self.corpus.df, self.corpus.docs) for d in docs]
+    def _term_rows(self, docs: list[Document], of: TermsOf | None = None) -> sparse.csr_matrix:
+        of = of or self.terms_of
+        rows = [tfidf(of(d), self.corpus.df, self.corpus.docs) for d in docs]
         indptr = np.cumsum([0] + [len(r) for r in rows])
         cols = [k for r in rows for k in sorted(r)]
         vals = [r[k] for r in rows for k in sorted(r)]
@@ -194,14 +213,17 @@ class EventStream:
         self._last_date = date or self._last_date
         docs = sorted(docs, key=lambda d: d.id)
         if not self._fixed:
-            self.corpus.add(docs, self.terms_of)
+            self.corpus.add(docs, self.terms_of, link_keys if self.model else None)
         vectors, terms = self._centred(docs), self._term_rows(docs)
+        profiles = self._profiles(docs, vectors, terms, date) if self.model else None
         w = self.params
         if date is None:  # the undated step may join any event, closed ones included
             self._open_events = self._restored(list(self.events))
         self._open_events = [e for e in self._open_events if _is_open(e, date, w.window_days)]
         open_events = self._open_events
-        if date is None:
+        if profiles is not None:
+            groups = self._link_scored(open_events, profiles, date is None)
+        elif date is None:
             groups = self._link_undated(open_events, vectors, terms)
         else:
             groups = self._link(open_events, vectors, terms, np.ones(len(docs)), w.event_threshold,
@@ -210,20 +232,73 @@ class EventStream:
         for event_index, rows in groups:
             ids = [docs[r].id for r in rows]
             vec, trm = vectors[rows].sum(axis=0), _row_sum(terms[rows])
+            profile = _profile_sum([profiles[r] for r in rows]) if profiles else None
             if event_index is not None:
                 event = open_events[event_index]
-                event.absorb(ids, vec, trm, len(rows), date)
+                event.absorb(ids, vec, trm, len(rows), date, profile)
                 if date is not None:
                     event.dates += [date] * len(rows)
                 story = self._restored([self._story_by_id[event.story]])[0]
                 story.absorb([], vec, trm, len(rows), date)
             else:
                 event = _Group(_group_id("evt", ids[0]), ids, vec, trm, len(rows), date, date,
-                               [date] * len(rows) if date else [])
+                               [date] * len(rows) if date else [], profile=profile)
                 self.events.append(event)
                 self._open_events.append(event)
                 new_events.append(event)
         self._assign_stories(new_events, date)
+
+    def profiles(self, docs: list[Document]) -> list[Profile]:
+        """Each document as the scorer reads it, with this stream's statistics (for fitting)."""
+        out = []
+        for doc in docs:
+            out += self._profiles([doc], self._centred([doc]), self._term_rows([doc]), doc.date)
+        return out
+
+    def _profiles(self, docs: list[Document], vectors: np.ndarray, terms: sparse.csr_matrix,
+                  date: dt.date | None) -> list[Profile]:
+        """Each document as the scorer reads it (names and numbers TF-IDF weighted)."""
+        names = self._term_rows(docs, lambda d: Counter(
+            {k: v for k, v in link_keys(d).items() if not k.startswith("v:")}))
+        numbers = self._term_rows(docs, lambda d: Counter(
+            {k: v for k, v in link_keys(d).items() if k.startswith("v:")}))
+        ordinal = date.toordinal() if date is not None else UNDATED
+        singles = [single_profile(vectors[n], doc.main_lang, terms[n], names[n], numbers[n],
+                                  ordinal) for n, doc in enumerate(docs)]
+        return with_own_scores(singles, self.model) if self.model else singles
+
+    def _link_scored(self, events: list[_Group], profiles: list[Profile],
+                     undated: bool) -> list[tuple[int | None, list[int]]]:
+        """Average linkage on the same-event score (`scorer`): a document joins the event
+        (or other documents) whose mean score with it is highest, while it is ≥ the model's
+        threshold. Undated documents group among themselves first; a group then joins an
+        event only on specific evidence (a shared name or number), never on topic alone."""
+        model = self.model
+        assert model is not None
+        units = [[n] for n in range(len(profiles))]
+        if undated and events:
+            units = [rows for _, rows in self._link_scored([], profiles, False)]
+        unit_profiles = [_profile_sum([profiles[r] for r in rows]) for rows in units]
+        frozen = [e.profile for e in events]
+        every = frozen + unit_profiles
+        cross = score_sums(every, every, model)
+        counts = np.array([p.size for p in every])
+        if undated and events:
+            specific = _specific_overlap(frozen, unit_profiles)
+            block = cross[: len(frozen), len(frozen):]
+            block[~specific] = -1e9
+            cross[len(frozen):, : len(frozen)] = block.T
+        is_frozen = np.arange(len(every)) < len(frozen)
+        out = []
+        own = np.array([p.own for p in every])
+        langs = np.stack([p.lang_counts for p in every])
+        for members in average_linkage(cross, counts, is_frozen, model.threshold, model.rule, own,
+                                       langs):
+            old = [m for m in members if m < len(frozen)]
+            rows = sorted(r for m in members if m >= len(frozen) for r in units[m - len(frozen)])
+            if rows:
+                out.append((old[0] if old else None, rows))
+        return out
 
     def _link_undated(self, events: list[_Group], vectors: np.ndarray,
                       terms: sparse.csr_matrix) -> list[tuple[int | None, list[int]]]:
@@ -286,6 +361,26 @@ class EventStream:
                 self._story_by_id[story.id] = story
             for event in events:
                 event.story = story.id
+
+
+def _profile_sum(profiles: list[Profile]) -> Profile:
+    total = Profile(profiles[0].lang_vectors.copy(), profiles[0].lang_counts.copy(),
+                    profiles[0].terms, profiles[0].names, profiles[0].numbers,
+                    profiles[0].has_names, profiles[0].has_numbers, Counter(profiles[0].days),
+                    profiles[0].own)
+    for p in profiles[1:]:
+        total.add(p)
+    return total
+
+
+def _specific_overlap(events: list[Profile], units: list[Profile]) -> np.ndarray:
+    """events × units: do they share any name or number at all?"""
+    def shared(name: str) -> np.ndarray:
+        left = sparse.vstack([getattr(p, name) for p in events], format="csr")
+        right = sparse.vstack([getattr(p, name) for p in units], format="csr")
+        return (left @ right.T).toarray() > 0
+
+    return shared("names") | shared("numbers")
 
 
 def _row_sum(rows: sparse.csr_matrix) -> sparse.csr_matrix:

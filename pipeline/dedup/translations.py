@@ -18,6 +18,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from pipeline.dedup.alignment import Embed, is_translation_pair
 from pipeline.dedup.copies import copy_text
 from pipeline.dedup.facts import agreement, facts
 from pipeline.embed.base import normalise
@@ -59,8 +60,12 @@ def _in_window(a: Document, b: Document, window_days: int) -> bool:
     return a.date is None or b.date is None or abs((a.date - b.date).days) <= window_days
 
 
-def mark_translations(docs: list[Document], min_cosine: float, window_days: int = 7) -> int:
-    """Mark each document that translates an earlier kept one; return how many."""
+def mark_translations(docs: list[Document], min_cosine: float, window_days: int = 7,
+                      embed: Embed | None = None) -> int:
+    """Mark each document that translates an earlier kept one; return how many.
+
+    With `embed` (sentence vectors), a candidate must also align sentence by sentence
+    (`alignment`): independent reports of one event pass every document-level test."""
     kept = [d for d in publication_order(docs) if d.duplicate_of is None and d.vector is not None]
     if len(kept) < 2:
         return 0
@@ -90,6 +95,10 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
             if ratio > MAX_LENGTH_RATIO or (agree is not None and agree < MIN_AGREEMENT):
                 continue
             score = float(cosines[j - lo]) + (agree or 0.0)
+            if best is not None and score <= best[0]:
+                continue
+            if embed is not None and not is_translation_pair(doc, other, embed):
+                continue
             if best is None or score > best[0]:
                 best = (score, int(j))
         if best is not None:

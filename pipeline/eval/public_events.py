@@ -41,7 +41,7 @@ def _run_stages(docs: list[Document], config: Config, progress: Progress,
     embedder = build_embedder(config)
     events = group_events(docs, config,
                           lambda batch: embed_all(batch, embedder, progress, f"{name}: embedding",
-                                                  config.embed_chars))
+                                                  config.embed_chars), embedder.embed)
     return docs, events, problems
 
 
