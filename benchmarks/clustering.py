@@ -161,7 +161,7 @@ def run_one(size: int, embedder_name: str | None, cache: bool, seed: int,
 
     marks["begin"] = time.perf_counter()
     with profiled(profile, "find_duplicates (copies, embedding, translations)", size):
-        find_duplicates(docs, config, embed)
+        find_duplicates(docs, config, embed, embedder.embed)
     finish = time.perf_counter()
     times["copies"] = marks["start"] - marks["begin"]
     times["embedding"] = marks["end"] - marks["start"]

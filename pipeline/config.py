@@ -36,6 +36,7 @@ class Config:
     boilerplate_rules: str | None = None  # path to a TOML file replacing the packaged rules
     near_duplicate_jaccard: float = 0.8  # MinHash Jaccard above which documents are duplicates
     partial_containment: float = 0.9  # share of a shorter text inside a longer one: a cut copy
+    edited_containment: float = 0.6  # an edited copy (a reprint re-headlined, a paragraph cut)
     # batch: near and partial copies are looked for among the documents of this many days
     # before (exact copies in the whole archive): memory stays flat as an archive grows
     copy_window_days: int = 30

@@ -134,7 +134,7 @@ class Event:
     story: str | None = None  # events of one story (topic) share it
     copies: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)  # every outlet, reprints included
-    independent_sources: int = 0  # clustered documents: a reprint or translation is not one
+    independent_sources: int = 0  # outlets with own text among members (`cluster.group_event`)
     title: dict[Lang, SummarySentence] = field(default_factory=dict)
     summary: dict[Lang, list[SummarySentence]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # why a section is short or missing

@@ -170,3 +170,37 @@ def document_names(doc: Document) -> Counter[str]:
                         s <= m.start() < e for s, e in covered):
                     counts.update(name_keys(m.group(), "en"))
     return counts
+
+
+def same_name_groups(names: list[tuple[str, str, str, bool]]) -> dict[str, str]:
+    """(actor key, surface, language, is a person) of names found in one event → a key for each, shared
+    by the names that are one name in several scripts (Osaka / 大阪 / 오사카): those whose
+    keys (`name_keys`) meet, transitively. The shared key is an English one where there is
+    one (it reads in every digest), else the smallest."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[str, str] = {}
+    for key, surface, lang, person in names:
+        find(key)
+        for k in name_keys(surface, lang, person):
+            if k in owner:
+                a, b = find(owner[k]), find(key)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                owner[k] = key
+    english = {key for key, surface, _, _ in names if surface.isascii()}
+    members: dict[str, list[str]] = {}
+    for key in parent:
+        members.setdefault(find(key), []).append(key)
+    out = {}
+    for group in members.values():
+        best = min(group, key=lambda k: (k not in english, k))
+        out.update({k: best for k in group})
+    return out

@@ -214,12 +214,13 @@ def embed_segments(docs: list[Document], embedder: Embedder) -> None:
 
 def summary_sources(events: list[Event], by_id: dict[str, Document], config: Config,
                     batch: bool = False) -> list[Document]:
-    """The documents whose sentences get vectors for summaries: every event's, or only
-    multi-document events' (`Config.sentence_vectors`; "auto" is all for a run, multi for a
-    batch, where one article is summarised by position and coverage)."""
+    """The documents whose sentences get vectors: every event's members (summaries) and
+    copies (the framing reads each copy's own sentences), or only multi-document events'
+    (`Config.sentence_vectors`; "auto" is all for a run, multi for a batch, where one
+    article is summarised by position and coverage)."""
     multi_only = config.sentence_vectors == "multi" or (batch and config.sentence_vectors == "auto")
-    return [by_id[m] for e in events for m in e.documents
-            if not multi_only or len(e.documents) > 1]
+    return [by_id[m] for e in events for m in e.documents + e.copies
+            if m in by_id and (not multi_only or len(e.documents) > 1)]
 
 
 def build_embedder(config: Config) -> Embedder:
@@ -237,7 +238,8 @@ def find_duplicates(docs: list[Document], config: Config,
     """Copies (no model needed), then document vectors by `embed` (so callers choose how
     progress is shown) for what is left, then translations among those (confirmed
     sentence by sentence with `embed_texts`, the embedder's own call)."""
-    mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment)
+    mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment,
+                config.edited_containment)
     embed(docs)
     mark_translations(docs, config.translation_cosine, config.date_window_days, embed_texts)
 

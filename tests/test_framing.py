@@ -361,7 +361,8 @@ def test_pronoun_resolves_to_the_one_person_before():
 
 def test_facts_with_vectors_and_copies():
     """A cited document carries its fact; a paraphrase in the other outlet is found by its
-    vector; a document with nothing close omits it; a copy inherits its original's row."""
+    vector; a document with nothing close omits it; a copy is credited with what its own
+    sentences state, never with its original's row."""
     a = _doc("a", "Quake hits Kyushu", ["A strong quake struck Kyushu on Tuesday.",
                                         "Officials said no tsunami warning was issued."])
     b = _doc("b", "Kyushu quake", ["A powerful earthquake hit Kyushu on Tuesday."],
@@ -382,6 +383,13 @@ def test_facts_with_vectors_and_copies():
     assert rows["Other"]["facts"]["f1"]["status"] == "paraphrase"
     assert rows["Other"]["omits"] == ["f2"]
     assert rows["NHK"]["copies"] == [{"document": "c", "kind": "translation", "of": "b"}]
+    # nothing is credited through the copy link: c's own sentences have no vectors yet
+    assert rows["NHK"].get("carries", []) == []
+    # with them, c carries what its own sentence states
+    for seg, v in zip(c.segments, [base[2], base[0]], strict=True):
+        seg.vector = v.astype(np.float32)
+    framing = frame_event(event, {"a": a, "b": b, "c": c}, Config())
+    rows = {r["outlet"]: r for r in framing["outlets"]}
     assert rows["NHK"]["carries"] == ["f1"] and rows["NHK"]["omits"] == ["f2"]
     assert {h["document"]: h.get("copy_of") for h in framing["headlines"]}["c"] == "b"
     ja = next(x for x in framing["languages"] if x["lang"] == "ja")

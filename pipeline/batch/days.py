@@ -63,7 +63,8 @@ class DayStage:
         self.state, self.out_dir, self.config = state, out_dir, config
         self.embed_texts = embed_texts  # sentence vectors that confirm a translation
         self.router, self.embed, self.embed_sentences = router, embed, embed_sentences
-        self.copies = CopyIndex(config.near_duplicate_jaccard, config.partial_containment)
+        self.copies = CopyIndex(config.near_duplicate_jaccard, config.partial_containment,
+                                config.edited_containment)
         self.terms = FamilyTerms()
         self.stream = EventStream(config.cluster_params(), None, self.terms)
         self.window: dict[str, list[Document]] = {}  # day -> its documents, last days only

@@ -68,13 +68,16 @@ def family_terms(docs: list[Document]) -> TermsOf:
 
 def group_event(group: _Group, by_id: dict[str, Document], folded: list[str]) -> Event:
     """The Event of a stream group with its copies `folded` in: the median date of its
-    members, every outlet (copies included), one independent source per member."""
+    members, every outlet (copies included), and as independent sources every outlet whose
+    own text is among the members (a document with no outlet counts alone; a reprint or
+    translation folded in as a copy is not its outlet's own text)."""
     members = [by_id[m] for m in group.members]
     dates = sorted(group.dates)
     outlets = sorted({d.outlet for d in members + [by_id[c] for c in folded] if d.outlet})
+    own = {("outlet", d.outlet.casefold()) if d.outlet else ("document", d.id) for d in members}
     return Event(id=group.id, documents=sorted(group.members), story=group.story,
                  date=dates[len(dates) // 2] if dates else None, copies=folded,
-                 outlets=outlets, independent_sources=len(members))
+                 outlets=outlets, independent_sources=len(own))
 
 
 def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event]:

@@ -78,6 +78,7 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
     lengths = [len(t) / CHARS_PER_ENGLISH_CHAR.get(v, 1.0) for t, v in zip(texts, variants)]
     ordinals = [d.date.toordinal() for d in kept if d.date is not None]  # dated come first
     marked = 0
+    versions = (None, "translation") if embed is not None else (None,)
     for i, doc in enumerate(kept):
         lo = 0 if doc.date is None else bisect_left(ordinals, doc.date.toordinal() - window_days)
         if lo >= i:
@@ -87,7 +88,10 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
         best: tuple[float, int] | None = None
         for j in lo + np.flatnonzero((cosines >= min_cosine) & other_variant):
             other = kept[j]
-            if (other.duplicate_of is not None or variants[j] == variants[i]
+            # an earlier translation may be the closer text (a Korean version aligns with
+            # the Japanese one better than with the English original): with sentences to
+            # confirm it, any version will do
+            if (other.duplicate_kind not in versions or variants[j] == variants[i]
                     or not _in_window(doc, other, window_days)):
                 continue
             ratio = max(lengths[i], lengths[j]) / max(1.0, min(lengths[i], lengths[j]))

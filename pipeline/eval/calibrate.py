@@ -62,7 +62,8 @@ class Split:
 
 def _prepared(docs: list[Document], config: Config) -> list[Document]:
     docs, _ = process_all(docs, config, None, "")
-    mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment)
+    mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment,
+                config.edited_containment)
     embed_all(docs, build_embedder(config), None, "", config.embed_chars)
     return docs
 

@@ -5,9 +5,11 @@
 Pairs of documents from the calibration split of the linking development set (independent
 multilingual coverage, `eval/linking`), the ECB+ odd topics and the first 64 NTREX articles
 in five versions: labelled same event or not, described by the scorer's features, fitted by
-logistic regression (scikit-learn). The threshold on two clusters' mean score is then the
-best mean of development-set ARI, ECB+ event B-cubed F1 and NTREX event ARI among the
-thresholds that keep the seeds' hand-written grouping. Test splits are never read here.
+logistic regression (scikit-learn). The threshold on two clusters' mean score and the
+cohesion rule (`linkage.GapRule`: off, or a gap below the clusters' own cohesion under a
+sure level) are then the best mean of development-set ARI, ECB+ event B-cubed F1 and NTREX
+event ARI among the settings that keep the seeds' hand-written grouping. Test splits and
+ECB+ even topics are never read here.
 `--write` stores the weights in pipeline/data/linking.toml with the figures reached.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import time
 from collections.abc import Sequence
 from importlib import resources
@@ -36,8 +39,11 @@ from pipeline.eval.calibrate import (
     seeds_grouped,
 )
 from pipeline.eval.linking_set import load_linking_set
+from pipeline.run import build_embedder
 
-THRESHOLDS = tuple(np.round(np.arange(-3.0, 3.01, 0.25), 2))
+THRESHOLDS = tuple(np.round(np.arange(0.5, 3.01, 0.25), 2))
+# the cohesion rule on the score's scale (`linkage.GapRule`): off, or gap × sure
+RULES = ((0.0, float("inf")),) + tuple(itertools.product((3.0, 4.0), (6.0, 8.0)))
 C = 1.0  # inverse L2 strength: the features are few and the pairs many
 
 
@@ -48,14 +54,17 @@ def dev_split(config: Config) -> Split:
     return Split(docs, gold, gold)
 
 
-def _usable(split: Split, config: Config) -> list:
-    mark_translations(split.docs, config.translation_cosine, config.date_window_days)
-    return [d for d in split.docs if document_status(d).startswith("clustered")]
+def mark_split_translations(split: Split, config: Config, embed) -> None:
+    """Translations as `run` marks them (sentence alignment included), from scratch."""
+    for doc in split.docs:
+        if doc.duplicate_kind == "translation":
+            doc.duplicate_of = doc.duplicate_kind = None
+    mark_translations(split.docs, config.translation_cosine, config.date_window_days, embed)
 
 
 def pair_table(split: Split, config: Config) -> tuple[np.ndarray, np.ndarray]:
-    """(features of every pair of usable documents, same-event labels)."""
-    docs = _usable(split, config)
+    """(features of every pair of clustered documents, same-event labels)."""
+    docs = [d for d in split.docs if document_status(d).startswith("clustered")]
     stats = CorpusStats.of(docs, cached_terms, link_keys)
     stream = EventStream(config.cluster_params(), stats)
     profiles = stream.profiles(docs)
@@ -87,13 +96,16 @@ def calibrate(config: Config, log=print) -> dict:
     dev = dev_split(config)
     ecb, ntrex = calibration_split(config)
     seeds = seed_split(config)
+    embed = build_embedder(config).embed
+    for split in (dev, ecb, ntrex, seeds):
+        mark_split_translations(split, config, embed)
     log(f"prepared: dev {len(dev.docs)}, ECB+ {len(ecb.docs)}, NTREX {len(ntrex.docs)} "
         f"documents ({time.perf_counter() - start:.0f} s)")
     weights = fit([pair_table(split, config) for split in (dev, ecb, ntrex)])
     log("weights: " + ", ".join(f"{k} {v}" for k, v in weights.items()))
     best = None
-    for threshold in THRESHOLDS:
-        model = LinkModel(weights, float(threshold))
+    for threshold, (gap, sure) in itertools.product(THRESHOLDS, RULES):
+        model = LinkModel(weights, float(threshold), gap, sure)
         params = dataclasses.replace(config.cluster_params(), link_model=model)
         if not seeds_grouped(seeds, params):
             continue
@@ -101,14 +113,14 @@ def calibrate(config: Config, log=print) -> dict:
         ecb_f1 = partition_scores(ecb, params)[0]
         ntrex_ari = partition_scores(ntrex, params)[2]
         score = (dev_ari + ecb_f1 + ntrex_ari) / 3
-        log(f"threshold {threshold:5.2f}: dev ARI {dev_ari:.3f}, ECB+ F1 {ecb_f1:.3f}, "
-            f"NTREX ARI {ntrex_ari:.3f}")
+        log(f"threshold {threshold:5.2f} gap {gap} sure {sure}: dev ARI {dev_ari:.3f}, "
+            f"ECB+ F1 {ecb_f1:.3f}, NTREX ARI {ntrex_ari:.3f}")
         if best is None or score > best[0]:
-            best = (score, float(threshold), dev_ari, ecb_f1, ntrex_ari)
+            best = (score, float(threshold), gap, sure, dev_ari, ecb_f1, ntrex_ari)
     if best is None:
-        raise SystemExit("no threshold keeps the seeds' grouping")
-    _, threshold, dev_ari, ecb_f1, ntrex_ari = best
-    return {"threshold": threshold, "weights": weights,
+        raise SystemExit("no setting keeps the seeds' grouping")
+    _, threshold, gap, sure, dev_ari, ecb_f1, ntrex_ari = best
+    return {"threshold": threshold, "gap": gap, "sure": sure, "weights": weights,
             "provenance": {"dev_calibration_ari": round(dev_ari, 4),
                            "ecbplus_odd_event_bcubed_f1": round(ecb_f1, 4),
                            "ntrex_first64_event_ari": round(ntrex_ari, 4),
@@ -120,7 +132,8 @@ def _toml(result: dict) -> str:
              "# on pair features, and the threshold on two clusters' mean score. Written by",
              "# `python -m pipeline.eval.calibrate_linking --write`; [provenance] has what it",
              "# reached on the calibration sets.", "",
-             f"threshold = {result['threshold']}", "", "[weights]"]
+             f"threshold = {result['threshold']}", f"gap = {result['gap']}",
+             f"sure = {result['sure']}", "", "[weights]"]
     lines += [f'"{k}" = {v}' for k, v in result["weights"].items()]
     lines += ["", "[provenance]"] + [f"{k} = {v}" for k, v in result["provenance"].items()]
     return "\n".join(lines) + "\n"

@@ -74,13 +74,13 @@ def copy_flags(docs: Sequence[Document], ls: LinkingSet) -> dict[str, Any]:
 
 
 def independent_source_errors(events: Sequence[Event], ls: LinkingSet) -> tuple[int, int]:
-    """(events whose `independent_sources` differs from the gold count of copy families
-    among the event's documents and copies, events)."""
-    family = gold_families(ls)
+    """(events whose `independent_sources` differs from the gold count: the outlets whose
+    own text, an original by the gold, is among the event's documents and copies; events)."""
     errors = 0
     for event in events:
-        members = [m for m in event.documents + event.copies if m in family]
-        if members and event.independent_sources != len({family[m] for m in members}):
+        own = {ls.gold[m].outlet for m in event.documents + event.copies
+               if m in ls.gold and ls.gold[m].kind == "original"}
+        if own and event.independent_sources != len(own):
             errors += 1
     return errors, len(events)
 

@@ -478,8 +478,9 @@ def dedup_suite(limit: int | None, progress: Progress = None,
     built = build_set(limit)
     subtopic = {r["id"]: r["subtopic"] for r in read_ecbplus(None)}
     docs, problems = process_all(built.docs, config, progress, "dedup: reading")
+    embedder = build_embedder(config)
     find_duplicates(docs, config, lambda batch: embed_all(
-        batch, build_embedder(config), progress, "dedup: embedding", config.embed_chars))
+        batch, embedder, progress, "dedup: embedding", config.embed_chars), embedder.embed)
     kept = {d.id for d in docs}
     by_id = {d.id: d for d in docs}
     variants = {v: (k, b) for v, (k, b) in built.variants.items() if v in kept and b in kept}

@@ -29,6 +29,7 @@ One module per part, put together here by `frame_event`: `sources` (outlets, cop
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pipeline.config import Config
@@ -55,6 +56,7 @@ from pipeline.framing.quotes import Quote, document_quotes, quoted_summary, sent
 from pipeline.framing.sources import comparison_note, copies_of, outlet_of
 from pipeline.framing.terms import TermBag, distinctive, document_terms
 from pipeline.model import Document, Event
+from pipeline.names import same_name_groups
 
 __all__ = [
     "Actor",
@@ -77,6 +79,20 @@ def _sorted_keys(obj: Any) -> Any:
     if isinstance(obj, list):
         return [_sorted_keys(x) for x in obj]
     return obj
+
+
+def one_actor_per_name(quotes: dict[str, list[Quote]],
+                       docs: dict[str, Document]) -> dict[str, list[Quote]]:
+    """Quotes whose speaker is one name in several scripts (Osaka / 大阪 / 오사카, Ueda /
+    植田) get one actor key, so the comparison counts one actor, not one per script."""
+    names = [(q.actor.key, q.actor.surface, docs[q.document].segments[q.segment].lang,
+              q.actor.type == "PERSON") for items in quotes.values() for q in items if q.actor.key.startswith("name:")]
+    if not names:
+        return quotes
+    canonical = same_name_groups(names)
+    return {doc_id: [dataclasses.replace(q, actor=dataclasses.replace(
+        q.actor, key=canonical.get(q.actor.key, q.actor.key))) for q in items]
+        for doc_id, items in quotes.items()}
 
 
 def frame_event(event: Event, docs: dict[str, Document], config: Config | None = None,
@@ -120,13 +136,16 @@ def _frame_event(event: Event, docs: dict[str, Document], config: Config,
     for doc in comparable:
         per_doc[doc.id] = {f: match_fact(s, doc, docs, config.paraphrase_similarity)
                            for f, s in facts}
-    for copy_id, (original, _) in copies.items():
-        if original in per_doc:  # a reprint or translation states what its original states
-            per_doc[copy_id] = {f: FactMatch(m.status, copy_id, None, None)
-                                for f, m in per_doc[original].items()}
+    for doc in copy_docs:  # a copy is credited with what its own sentences state, never
+        # with its original's facts through the copy link (a wrong link would credit a
+        # document with another article's facts)
+        if doc.content_segments:
+            per_doc[doc.id] = {f: match_fact(s, doc, docs, config.paraphrase_similarity)
+                               for f, s in facts}
 
     # quotes, figures, words
-    quotes = {d.id: document_quotes(d) for d in comparable + copy_docs}
+    quotes = one_actor_per_name({d.id: document_quotes(d) for d in comparable + copy_docs},
+                                docs)
     mentions = [m for d in comparable for m in document_mentions(d, owner[d.id])] \
         if len(comparable) > 1 else []
     conflicts = number_conflicts(mentions)

@@ -269,14 +269,11 @@ def number_conflicts(mentions: list[Mention]) -> list[dict[str, Any]]:
     the agreeing mentions of that quantity. `consistent` is true when every figure can hold
     at once ("more than 30" and "over 50"): a difference of precision, not a contradiction."""
     n = len(mentions)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    # one quantity of one subject: a figure joins a group only when it is the same quantity
+    # as every figure already in it (chains through loose pairs mixed quantities: deaths in
+    # one province with deaths in another)
+    group_of: dict[int, int] = {}
+    members_of: dict[int, set[int]] = {}
     conflicting: set[int] = set()
     contradicted: set[int] = set()
     for i in range(n):
@@ -285,13 +282,26 @@ def number_conflicts(mentions: list[Mention]) -> list[dict[str, Any]]:
             if a.document == b.document or math.isclose(a.value, b.value, rel_tol=1e-9) or \
                     not same_quantity(a, b):
                 continue
-            parent[find(i)] = find(j)
+            gi, gj = group_of.get(i), group_of.get(j)
+            if gi is None and gj is None:
+                group_of[i] = group_of[j] = i
+                members_of[i] = {i, j}
+            elif gi is not None and gj is None:
+                if not all(k == i or same_quantity(mentions[k], b) for k in members_of[gi]):
+                    continue
+                group_of[j] = gi
+                members_of[gi].add(j)
+            elif gj is not None and gi is None:
+                if not all(k == j or same_quantity(mentions[k], a) for k in members_of[gj]):
+                    continue
+                group_of[i] = gj
+                members_of[gj].add(i)
+            elif gi != gj:
+                continue
             conflicting |= {i, j}
             if not _compatible(a, b):
                 contradicted |= {i, j}
-    groups: dict[int, set[int]] = {}
-    for i in conflicting:
-        groups.setdefault(find(i), set()).add(i)
+    groups: dict[int, set[int]] = {g: set(m) for g, m in members_of.items()}
     for i in range(n):  # agreeing mentions join the quantity they agree with
         if i in conflicting:
             continue
