@@ -135,6 +135,9 @@ class Event:
     copies: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)  # every outlet, reprints included
     independent_sources: int = 0  # outlets with own text among members (`cluster.group_event`)
+    # every document with its language and outlet, and for a copy what it copies: a reader
+    # (or a researcher comparing languages) sees who is in the event without a lookup
+    members: list[dict[str, Any]] = field(default_factory=list)
     title: dict[Lang, SummarySentence] = field(default_factory=dict)
     summary: dict[Lang, list[SummarySentence]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # why a section is short or missing
@@ -244,6 +247,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "copies": list(event.copies),
         "outlets": list(event.outlets),
         "independent_sources": event.independent_sources,
+        "members": [dict(m) for m in event.members],
         "rank": event.rank,
         **({"status": event.status, "new_documents": list(event.new_documents),
             "previous_events": list(event.previous_events)} if event.status else {}),

@@ -75,9 +75,14 @@ def group_event(group: _Group, by_id: dict[str, Document], folded: list[str]) ->
     dates = sorted(group.dates)
     outlets = sorted({d.outlet for d in members + [by_id[c] for c in folded] if d.outlet})
     own = {("outlet", d.outlet.casefold()) if d.outlet else ("document", d.id) for d in members}
+    listed = [{"document": d.id, "lang": d.main_lang, "outlet": d.outlet}
+              for d in sorted(members, key=lambda d: d.id)]
+    listed += [{"document": c, "lang": by_id[c].main_lang, "outlet": by_id[c].outlet,
+                "copy_of": by_id[c].duplicate_of, "kind": by_id[c].duplicate_kind}
+               for c in folded]
     return Event(id=group.id, documents=sorted(group.members), story=group.story,
                  date=dates[len(dates) // 2] if dates else None, copies=folded,
-                 outlets=outlets, independent_sources=len(own))
+                 outlets=outlets, independent_sources=len(own), members=listed)
 
 
 def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event]:

@@ -42,9 +42,12 @@ def by_centrality(members: list[Document]) -> list[Document]:
     if len(vectors) < 2:
         return list(members)
     centroid = normalise(np.mean(vectors, axis=0))[0]
+    # rounded: two members are equally central by construction, and float noise (a vector
+    # read back from a checkpoint) must not decide their order; the id does
     return sorted(
         members,
-        key=lambda d: (-(float(d.vector @ centroid)) if d.vector is not None else 0.0, d.id),
+        key=lambda d: (-round(float(d.vector @ centroid), 6) if d.vector is not None else 0.0,
+                       d.id),
     )
 
 
