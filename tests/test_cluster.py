@@ -282,11 +282,13 @@ def test_bad_input_rules_reach_the_json(tmp_path, seed_docs):
 def test_cohesion_rule_parts_real_twin_events(evaldata):
     """ECB+ topics 7, 25, 35, 39: each holds two events of one kind (two Klitschko title
     defences, two Saints players on injured reserve, two Chargers DUI arrests, two Doctor Who
-    castings). One threshold merges the Klitschko and the Chargers twins; with the calibrated
-    cohesion rule every event is pure and those twins are each whole."""
+    castings). The same-event score alone merges every pair of twins; with its calibrated
+    cohesion rule (`GapRule`) every event is pure and the Klitschko and Chargers twins are
+    each whole. The cosine rules (`event_linking = "rules"`) behave the same way with theirs."""
     from collections import Counter, defaultdict
     from dataclasses import replace
 
+    from pipeline.cluster.scorer import default_model
     from pipeline.eval.public_data import embed_all, process_all, read_ecbplus, resolved_events
     from pipeline.eval.public_events import _ecbplus_document
     from pipeline.run import build_embedder, find_duplicates
@@ -295,10 +297,11 @@ def test_cohesion_rule_parts_real_twin_events(evaldata):
         pytest.skip("evaldata not present")
     records = [r for r in read_ecbplus(None) if r["topic"] in ("7", "25", "35", "39")]
     config = Config()
-    assert config.cohesion_ratio > 0
+    assert default_model().gap > 0 and config.cohesion_ratio > 0
     docs, _ = process_all([_ecbplus_document(r) for r in records], config, None, "")
     embedder = build_embedder(config)
-    find_duplicates(docs, config, lambda batch: embed_all(batch, embedder, None, ""))
+    find_duplicates(docs, config, lambda batch: embed_all(batch, embedder, None, ""),
+                    embedder.embed)
     gold = {r["id"]: r["subtopic"] for r in records}
 
     def events(params: ClusterParams) -> list[Counter[str]]:
@@ -307,13 +310,15 @@ def test_cohesion_rule_parts_real_twin_events(evaldata):
             found[event][gold[doc_id]] += 1
         return list(found.values())
 
-    ruled = events(config.cluster_params())
-    assert all(len(e) == 1 for e in ruled)  # pure
-    for twin in ("7_ecb", "7_ecbplus", "35_ecb", "35_ecbplus"):
-        assert sum(1 for e in ruled if twin in e) == 1, twin
-    plain = events(replace(config.cluster_params(), cohesion_ratio=0.0))
-    assert {"7_ecb", "7_ecbplus"} in [set(e) for e in plain]
-    assert {"35_ecb", "35_ecbplus"} in [set(e) for e in plain]
+    rules = Config(event_linking="rules").cluster_params()
+    for ruled in (events(config.cluster_params()), events(rules)):
+        assert all(len(e) == 1 for e in ruled)  # pure
+        for twin in ("7_ecb", "7_ecbplus", "35_ecb", "35_ecbplus"):
+            assert sum(1 for e in ruled if twin in e) == 1, twin
+    no_gap = replace(config.cluster_params(), link_model=replace(default_model(), gap=0.0))
+    for plain in (events(no_gap), events(replace(rules, cohesion_ratio=0.0))):
+        assert {"7_ecb", "7_ecbplus"} in [set(e) for e in plain]
+        assert {"35_ecb", "35_ecbplus"} in [set(e) for e in plain]
 
 
 def test_real_articles_give_the_same_events_in_any_input_order(evaldata):

@@ -13,8 +13,15 @@ def _need(*folders: str) -> None:
         pytest.skip(f"evaldata not present: {', '.join(missing)}")
 
 
+COUNTS = ("false_translation_flags", "false_copy_flags", "independent_sources_wrong",
+          "events", "gold_events")  # the linking suite's counts, not shares
+
+
 def _shares_in_range(figures: dict[str, float]) -> None:
     for name, value in figures.items():
+        if name.rsplit(".", 1)[-1] in COUNTS:
+            assert value >= 0 and value == int(value), (name, value)
+            continue
         low = -1.0 if name.endswith(".ari") else 0.0  # ARI is negative below chance
         high = 100.0 if name.endswith((".chrf", ".bleu")) else 1.0
         assert low <= value <= high, (name, value)
@@ -61,9 +68,10 @@ def test_clustering_suite_scores_events_and_topics():
     # 12 articles of topic 1 (two events): whatever it merges, it must not mix the two events
     assert result.figures["clustering.ecbplus.event.bcubed_p"] >= 0.8
     assert result.figures["clustering.ecbplus.event.bcubed_f1"] > 0.2
-    # stories sit above events: a topic holds both its events, so stories are never purer
-    assert (result.figures["clustering.ecbplus.topic.bcubed_r"]
-            >= result.figures["clustering.ecbplus.event.bcubed_r"] - 1e-9)
+    # stories sit above events and never mix topics (the two events of topic 1 may or may
+    # not share a story: twins are meant to, but they are undated and only a few here)
+    assert result.figures["clustering.ecbplus.topic.bcubed_p"] >= 0.8
+    assert result.figures["clustering.ecbplus.topic.bcubed_r"] >= 0.5
     # topic 1 is in the calibration split (odd topics): nothing held out to report
     assert not any(".heldout." in key for key in result.figures)
     assert sum(r["documents"] for r in result.rows) == 12
@@ -77,6 +85,10 @@ def test_linking_suite_links_translations():
     result = linking_suite(10)  # two articles, five versions each (zh-CN and zh-TW)
     assert len(result.rows) == 2
     _shares_in_range(result.figures)
+    # the development set's test split runs whole whatever the limit
+    assert result.figures["linking.dev.gold_events"] == 22
+    assert result.figures["linking.dev.ari"] >= 0.9
+    assert any(note.startswith("linking.dev") for note in result.notes)
     assert result.figures["linking.ntrex.linked_share"] >= 0.5
     assert result.figures["linking.ntrex.translation_dup_precision"] == 1.0
     assert result.figures["linking.ntrex.translation_dup_recall"] > 0

@@ -56,6 +56,8 @@ class Profile:
     has_numbers: float
     days: Counter[int] = field(default_factory=Counter)  # date ordinal (UNDATED) -> documents
     own: float = 0.0  # Σ of each document's score with itself (what cohesion leaves out)
+    # names and figures specific enough to place an undated page (`specific_keys`), summed
+    specific: sparse.csr_matrix | None = None
 
     @property
     def size(self) -> float:
@@ -69,8 +71,28 @@ class Profile:
         self.numbers = self.numbers + other.numbers
         self.has_names += other.has_names
         self.has_numbers += other.has_numbers
+        if other.specific is not None:
+            self.specific = other.specific if self.specific is None \
+                else self.specific + other.specific
         self.days = self.days + other.days
         self.own += other.own
+
+
+def specific_keys(keys: Counter[str] | dict[str, int]) -> list[str]:
+    """The link keys that can place an undated page in an event: names other than
+    countries (`g:gpe:`), figures other than small ones and years (3.4% and 2024 are in half
+    the news; 7.62 million births or 6,186 are not)."""
+    out = []
+    for key in keys:
+        if key.startswith("v:"):
+            value = float(key[2:])
+            small = abs(value) < 100 and len(key[2:].replace(".", "").lstrip("0")) < 3
+            if small or (value.is_integer() and 1900 <= value <= 2100):
+                continue
+        elif key.startswith("g:gpe:"):
+            continue
+        out.append(key)
+    return out
 
 
 def single_profile(vector: np.ndarray, lang: str, terms: sparse.csr_matrix,

@@ -18,6 +18,7 @@ threshold still do not merge when they are much less similar to each other than 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import Counter
@@ -35,6 +36,7 @@ from pipeline.cluster.scorer import (
     Profile,
     score_sums,
     single_profile,
+    specific_keys,
     with_own_scores,
 )
 from pipeline.embed.base import normalise
@@ -263,8 +265,12 @@ class EventStream:
         numbers = self._term_rows(docs, lambda d: Counter(
             {k: v for k, v in link_keys(d).items() if k.startswith("v:")}))
         ordinal = date.toordinal() if date is not None else UNDATED
+        specific = self._term_rows(docs, lambda d: Counter(
+            dict.fromkeys(specific_keys(link_keys(d)), 1)))
         singles = [single_profile(vectors[n], doc.main_lang, terms[n], names[n], numbers[n],
                                   ordinal) for n, doc in enumerate(docs)]
+        for n, profile in enumerate(singles):
+            profile.specific = specific[n]
         return with_own_scores(singles, self.model) if self.model else singles
 
     def _link_scored(self, events: list[_Group], profiles: list[Profile],
@@ -272,7 +278,8 @@ class EventStream:
         """Average linkage on the same-event score (`scorer`): a document joins the event
         (or other documents) whose mean score with it is highest, while it is ≥ the model's
         threshold. Undated documents group among themselves first; a group then joins an
-        event only on specific evidence (a shared name or number), never on topic alone."""
+        event only on specific evidence (a shared name other than a country, a figure other
+        than a small one or a year), never on topic alone."""
         model = self.model
         assert model is not None
         units = [[n] for n in range(len(profiles))]
@@ -364,23 +371,24 @@ class EventStream:
 
 
 def _profile_sum(profiles: list[Profile]) -> Profile:
-    total = Profile(profiles[0].lang_vectors.copy(), profiles[0].lang_counts.copy(),
-                    profiles[0].terms, profiles[0].names, profiles[0].numbers,
-                    profiles[0].has_names, profiles[0].has_numbers, Counter(profiles[0].days),
-                    profiles[0].own)
+    """A new Profile holding the sum (the first one's arrays are copied, never shared)."""
+    total = dataclasses.replace(profiles[0], lang_vectors=profiles[0].lang_vectors.copy(),
+                                lang_counts=profiles[0].lang_counts.copy(),
+                                days=Counter(profiles[0].days))
     for p in profiles[1:]:
         total.add(p)
     return total
 
 
 def _specific_overlap(events: list[Profile], units: list[Profile]) -> np.ndarray:
-    """events × units: do they share any name or number at all?"""
-    def shared(name: str) -> np.ndarray:
-        left = sparse.vstack([getattr(p, name) for p in events], format="csr")
-        right = sparse.vstack([getattr(p, name) for p in units], format="csr")
-        return (left @ right.T).toarray() > 0
-
-    return shared("names") | shared("numbers")
+    """events × units: do they share a specific name or figure (`scorer.specific_keys`)?"""
+    width = events[0].names.shape[1]
+    empty = sparse.csr_matrix((1, width))
+    left = sparse.vstack([p.specific if p.specific is not None else empty for p in events],
+                         format="csr")
+    right = sparse.vstack([p.specific if p.specific is not None else empty for p in units],
+                          format="csr")
+    return (left @ right.T).toarray() > 0
 
 
 def _row_sum(rows: sparse.csr_matrix) -> sparse.csr_matrix:
