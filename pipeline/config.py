@@ -98,9 +98,8 @@ class Config:
         return float(self.summary_chars.get(lang, SUMMARY_CHARS.get(lang, 1400)))
 
     def cluster_params(self):
-        from pipeline.cluster.stream import ClusterParams
-
         from pipeline.cluster.scorer import default_model
+        from pipeline.cluster.stream import ClusterParams
 
         if self.event_linking not in ("scorer", "rules"):
             raise ValueError(f"event_linking must be 'scorer' or 'rules', not "

@@ -27,6 +27,7 @@ from pipeline.eval.linking_set import load_linking_set
 from pipeline.eval.public_data import resolved_events
 from pipeline.run import build_embedder, embed_documents, group_events, process_documents
 
+
 @pytest.fixture(scope="module")
 def linked():
     split = load_linking_set("test")
@@ -117,7 +118,7 @@ def test_the_figures_of_the_harness(linked):
 
 def _profile(rng, lang, day, names=(), numbers=()):
     vector = rng.normal(size=8)
-    row = lambda keys: sparse.csr_matrix(  # noqa: E731
+    row = lambda keys: sparse.csr_matrix(
         (np.ones(len(keys)) / max(1, len(keys)) ** 0.5, ([0] * len(keys), list(keys))),
         shape=(1, 64))
     return single_profile(vector / np.linalg.norm(vector), lang, row([]), row(names),

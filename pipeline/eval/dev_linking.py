@@ -61,9 +61,9 @@ def copy_flags(docs: Sequence[Document], ls: LinkingSet) -> dict[str, Any]:
     by_id = {d.id: d for d in docs}
     wrong: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for doc in docs:
-        if doc.duplicate_of and doc.id in family and doc.duplicate_of in family:
-            if family[doc.id] != family[doc.duplicate_of]:
-                wrong[doc.duplicate_kind or "?"].append((doc.id, doc.duplicate_of))
+        if (doc.duplicate_of and doc.id in family and doc.duplicate_of in family
+                and family[doc.id] != family[doc.duplicate_of]):
+            wrong[doc.duplicate_kind or "?"].append((doc.id, doc.duplicate_of))
     found: dict[str, list[int]] = {kind: [0, 0] for kind in ("reprint", "translation")}
     for doc_id, article in ls.gold.items():
         if article.kind in found and doc_id in by_id and article.of in by_id:
@@ -103,7 +103,7 @@ def linking_figures(docs: Sequence[Document], events: Sequence[Event], ls: Linki
                                                 if k != "translation")
     for kind, (hit, total) in flags["found"].items():
         figures[f"{prefix}.{kind}s_found"] = hit / total if total else 1.0
-    errors, n_events = independent_source_errors(events, ls)
+    errors, _ = independent_source_errors(events, ls)
     figures[f"{prefix}.independent_sources_wrong"] = errors
     figures[f"{prefix}.events"] = len(set(pred.values()))
     figures[f"{prefix}.gold_events"] = len(set(gold.values()))

@@ -146,11 +146,12 @@ def dev_linking_figures(config: Config, progress: Progress) -> tuple[dict[str, f
     ls = load_linking_set("test")
     docs, events, problems = _run_stages(ls.documents, config, progress, "linking: dev")
     figures, notes = linking_figures(docs, events, ls)
-    return figures, problems + notes + [
-        "linking.dev.* : the test split of eval/linking (independent reports of 22 events in "
-        "en, zh, ja and ko, never seen by calibration); pairs.* is the share of same-event "
-        "pairs across each language pair put in one event; false_translation_flags counts "
-        "translation marks between independently written reports"]
+    about = ("linking.dev.* : the test split of eval/linking (independent reports of 22 events "
+             "in en, zh, ja and ko, never seen by calibration); pairs.* is the share of "
+             "same-event pairs across each language pair put in one event; "
+             "false_translation_flags counts translation marks between independently written "
+             "reports")
+    return figures, [*problems, *notes, about]
 
 
 def linking_suite(limit: int | None, progress: Progress = None,
