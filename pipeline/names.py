@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from functools import cache, lru_cache
 
-from pipeline.dedup.text import fold_script
+from pipeline.dedup.text import fold_script, to_traditional
 from pipeline.model import Document
 
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
@@ -54,23 +54,10 @@ def _kakasi():
     return pykakasi.kakasi()
 
 
-@cache
-def _traditional_of() -> dict[int, str]:
-    """Simplified → traditional, one character each (the hanja dictionary is traditional)."""
-    from pipeline.translate.gloss_zh import iter_cedict
-
-    table: dict[int, str] = {}
-    for entry in iter_cedict():
-        simp, trad = entry[0], entry[1]
-        if len(trad) == 1 and len(simp) == 1 and trad != simp:
-            table.setdefault(ord(simp), trad)
-    return table
-
-
 def _hangul_reading(han: str) -> str | None:
     import hanja
 
-    reading = hanja.translate(han.translate(_traditional_of()), "substitution")
+    reading = hanja.translate(to_traditional(han), "substitution")
     return reading if _HANGUL.match(reading) else None
 
 

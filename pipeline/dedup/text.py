@@ -17,16 +17,28 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
-def _traditional_to_simplified() -> dict[int, str]:
-    """One-character CC-CEDICT entries whose traditional form differs: 國 → 国, 灣 → 湾."""
+def _script_tables() -> tuple[dict[int, str], dict[int, str]]:
+    """One-character CC-CEDICT entries whose two forms differ, both ways: 國 → 国, 灣 → 湾
+    (traditional → simplified) and 莲 → 蓮 (simplified → traditional, the first listed)."""
     from pipeline.translate.gloss_zh import iter_cedict
 
-    table: dict[int, str] = {}
+    to_simplified: dict[int, str] = {}
+    to_traditional: dict[int, str] = {}
     for entry in iter_cedict():
         simp, trad = entry[0], entry[1]
         if len(trad) == 1 and len(simp) == 1 and trad != simp:
-            table.setdefault(ord(trad), simp)
-    return table
+            to_simplified.setdefault(ord(trad), simp)
+            to_traditional.setdefault(ord(simp), trad)
+    return to_simplified, to_traditional
+
+
+def _traditional_to_simplified() -> dict[int, str]:
+    return _script_tables()[0]
+
+
+def to_traditional(text: str) -> str:
+    """Simplified characters mapped to traditional ones (hanja dictionaries are traditional)."""
+    return text.translate(_script_tables()[1])
 
 
 def fold_script(text: str) -> str:

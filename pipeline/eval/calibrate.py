@@ -185,9 +185,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     values = calibrate(Config())
     print(_toml(values))
     if args.write:
-        target = resources.files("pipeline.data").joinpath("clustering.toml")
-        with resources.as_file(target) as path:
-            path.write_text(_toml(values), encoding="utf-8")
+        write_data("clustering.toml", _toml(values))
+
+
+def write_data(name: str, text: str) -> None:
+    """Replace a packaged data file (`pipeline/data/NAME`) with a calibration's result."""
+    target = resources.files("pipeline.data").joinpath(name)
+    with resources.as_file(target) as path:
+        path.write_text(text, encoding="utf-8")
         print(f"written to {path}")
 
 

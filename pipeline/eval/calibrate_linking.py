@@ -21,7 +21,6 @@ import dataclasses
 import itertools
 import time
 from collections.abc import Sequence
-from importlib import resources
 
 import numpy as np
 
@@ -38,6 +37,7 @@ from pipeline.eval.calibrate import (
     partition_scores,
     seed_split,
     seeds_grouped,
+    write_data,
 )
 from pipeline.eval.linking_set import load_linking_set
 from pipeline.run import build_embedder
@@ -152,9 +152,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     text = _toml(result)
     print(text)
     if args.write:
-        path = resources.files("pipeline.data").joinpath("linking.toml")
-        with open(str(path), "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_data("linking.toml", text)
 
 
 if __name__ == "__main__":
