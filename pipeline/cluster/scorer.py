@@ -11,7 +11,8 @@ against another comes from its sums (average linkage, `linkage.average_linkage`)
   skeletons), TF-IDF weighted, and whether both documents name anyone at all: two reports
   that name people and places but share none weigh against a merge;
 - number values (`dedup.facts.number_values`: 1.2 million = 120万 = 120만), the same way;
-- days apart (capped at a week); a pair with an undated document has no time evidence.
+- days apart (capped at a week); a pair with one undated document has no time evidence,
+  a pair of two undated ones has its own weight.
 The weights are fitted by logistic regression (`python -m pipeline.eval.calibrate_linking
 --write`) and shipped in `pipeline/data/linking.toml`.
 """
@@ -32,9 +33,9 @@ LANGS = ("en", "zh", "ja", "ko", "und")
 LANG_PAIRS = tuple(itertools.combinations_with_replacement(LANGS[:4], 2))
 DAY_CAP = 7
 UNDATED = -1
-# no "undated" part: every ECB+ article is undated, so a fitted weight for it was the
-# English set's base rate, and it kept undated pages of the other sets out of their events
-SCALAR_FEATURES = ("lex", "names", "names_both", "numbers", "numbers_both", "days")
+# "undated": both documents undated. Not "either": every ECB+ article is undated, so that
+# weight was the English set's base rate, and it kept every undated page out of its event
+SCALAR_FEATURES = ("lex", "names", "names_both", "numbers", "numbers_both", "days", "undated")
 FEATURES = (tuple(f"emb:{a}-{b}" for a, b in LANG_PAIRS)
             + tuple(f"bias:{a}-{b}" for a, b in LANG_PAIRS) + SCALAR_FEATURES)
 
@@ -141,8 +142,9 @@ def _stack(rows: list[sparse.csr_matrix]) -> sparse.csr_matrix:
     return sparse.vstack(rows, format="csr")
 
 
-def _day_blocks(a: list[Profile], b: list[Profile]) -> np.ndarray:
-    """Σ over dated document pairs of min(days apart, DAY_CAP) / DAY_CAP."""
+def _day_blocks(a: list[Profile], b: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
+    """(Σ over dated document pairs of min(days apart, DAY_CAP) / DAY_CAP, pairs of two
+    undated documents)."""
     keys = sorted({d for p in a + b for d in p.days})
     index = {d: n for n, d in enumerate(keys)}
 
@@ -157,12 +159,15 @@ def _day_blocks(a: list[Profile], b: list[Profile]) -> np.ndarray:
     ordinals = np.array(keys, dtype=np.float64)
     apart = np.minimum(np.abs(ordinals[:, None] - ordinals[None, :]), DAY_CAP) / DAY_CAP
     apart *= dated[:, None] & dated[None, :]
-    return histogram(a) @ apart @ histogram(b).T
+    both_undated = np.outer(~dated, ~dated).astype(np.float64)
+    ha, hb = histogram(a), histogram(b)
+    return ha @ apart @ hb.T, ha @ both_undated @ hb.T
 
 
 def scalar_blocks(a: list[Profile], b: list[Profile]) -> dict[str, np.ndarray]:
     """The features other than the per-language ones, each an |a| × |b| matrix of sums."""
-    out = {"days": _day_blocks(a, b)}
+    days, undated = _day_blocks(a, b)
+    out = {"days": days, "undated": undated}
     for name in ("terms", "names", "numbers"):
         left = _stack([getattr(p, name) for p in a])
         right = _stack([getattr(p, name) for p in b])

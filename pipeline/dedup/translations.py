@@ -29,6 +29,7 @@ CHARS_PER_ENGLISH_CHAR = {"en": 1.0, "zh": 0.35, "zh-hant": 0.37, "ja": 0.45, "k
 MAX_LENGTH_RATIO = 2.0  # a translation is neither half nor twice its original's length
 MIN_AGREEMENT = 0.5  # share of the smaller fact set the other must also state
 MIN_CENTRED_DOCS = 3  # fewer documents in a language: its mean is the document itself
+MAX_ALIGNED_CANDIDATES = 3  # a translation is among its original's closest documents
 _SIMPLIFIED_ONLY = re.compile(r"[们这个说为国会时来对发经还过进动种]")
 _TRADITIONAL_ONLY = re.compile(r"[們這個說為國會時來對發經還過進動種]")
 
@@ -85,7 +86,7 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
             continue
         cosines = vectors[lo:i] @ vectors[i]
         other_variant = variant_codes[lo:i] != variant_codes[i]
-        best: tuple[float, int] | None = None
+        candidates: list[tuple[float, int]] = []
         for j in lo + np.flatnonzero((cosines >= min_cosine) & other_variant):
             other = kept[j]
             # an earlier translation may be the closer text (a Korean version aligns with
@@ -98,14 +99,13 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
             agree = agreement(doc_facts[i], doc_facts[j])
             if ratio > MAX_LENGTH_RATIO or (agree is not None and agree < MIN_AGREEMENT):
                 continue
-            score = float(cosines[j - lo]) + (agree or 0.0)
-            if best is not None and score <= best[0]:
-                continue
-            if embed is not None and not is_translation_pair(doc, other, embed):
-                continue
-            if best is None or score > best[0]:
-                best = (score, int(j))
-        if best is not None:
-            doc.duplicate_of, doc.duplicate_kind = kept[best[1]].id, "translation"
+            candidates.append((float(cosines[j - lo]) + (agree or 0.0), int(j)))
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        if embed is not None:  # the best few only, best first: sentence vectors cost
+            aligned = next((c for c in candidates[:MAX_ALIGNED_CANDIDATES]
+                            if is_translation_pair(doc, kept[c[1]], embed)), None)
+            candidates = [aligned] if aligned else []
+        if candidates:
+            doc.duplicate_of, doc.duplicate_kind = kept[candidates[0][1]].id, "translation"
             marked += 1
     return marked

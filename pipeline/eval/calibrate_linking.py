@@ -7,10 +7,10 @@ multilingual coverage, `eval/linking`), the ECB+ odd topics and the first 64 NTR
 in five versions: labelled same event or not, described by the scorer's features, fitted by
 logistic regression (scikit-learn). The threshold on two clusters' mean score and the
 cohesion rule (`linkage.GapRule`: off, or a gap below the clusters' own cohesion under a
-sure level) are then the best development-set ARI (the case the scorer is for: independent
-reports across languages) among the settings that keep the seeds' hand-written grouping and
-ECB+ event F1 >= 0.92, ties going to the mean of ECB+ F1 and NTREX event ARI, then to the
-lower threshold. Test splits and ECB+ even topics are never read here.
+sure level) and the weight of two undated pages are then the best development-set ARI (the
+case the scorer is for: independent reports across languages) among the settings that keep
+the seeds' hand-written grouping and ECB+ odd-topic event F1 >= 0.93, ties going to the
+mean of ECB+ F1 and NTREX event ARI, then to the lower threshold. Test splits and ECB+ even topics are never read here.
 `--write` stores the weights in pipeline/data/linking.toml with the figures reached.
 """
 
@@ -42,12 +42,17 @@ from pipeline.eval.calibrate import (
 from pipeline.eval.linking_set import load_linking_set
 from pipeline.run import build_embedder
 
-THRESHOLDS = tuple(np.round(np.arange(0.0, 3.01, 0.25), 2))
+THRESHOLDS = tuple(np.round(np.arange(0.5, 2.51, 0.25), 2))
 # the cohesion rule on the score's scale (`linkage.GapRule`): off, or gap × sure
-RULES = ((0.0, float("inf")),) + tuple(itertools.product((3.0, 4.0), (6.0, 8.0)))
+RULES = ((0.0, float("inf")), (3.0, 6.0), (4.0, 6.0), (3.0, 8.0))
+# the weight of a pair of two undated pages, searched rather than fitted: pairwise log-loss
+# leaves it near 0, yet ECB+ (all undated, twins sharing their vocabulary) needs a stricter
+# bar than dated reports, and two undated pages should need more evidence to group
+UNDATED = (None, -2.0, -4.0, -6.0)
 C = 1.0  # inverse L2 strength: the features are few and the pairs many
-# the English twins must stay apart (issue 19: ECB+ sub-topic F1 >= 0.92 on all topics)
-ECB_FLOOR = 0.92
+# the English twins must stay apart (issue 19: ECB+ sub-topic F1 >= 0.92 on all topics;
+# the odd topics are held to more, the even ones have scored up to 0.02 lower)
+ECB_FLOOR = 0.93
 
 
 def dev_split(config: Config) -> Split:
@@ -107,24 +112,26 @@ def calibrate(config: Config, log=print) -> dict:
     weights = fit([pair_table(split, config) for split in (dev, ecb, ntrex)])
     log("weights: " + ", ".join(f"{k} {v}" for k, v in weights.items()))
     best = None
-    for threshold, (gap, sure) in itertools.product(THRESHOLDS, RULES):
-        model = LinkModel(weights, float(threshold), gap, sure)
+    for undated, threshold, (gap, sure) in itertools.product(UNDATED, THRESHOLDS, RULES):
+        fitted = weights if undated is None else {**weights, "undated": undated}
+        model = LinkModel(fitted, float(threshold), gap, sure)
         params = dataclasses.replace(config.cluster_params(), link_model=model)
         if not seeds_grouped(seeds, params):
             continue
         dev_ari = partition_scores(dev, params)[2]
         ecb_f1 = partition_scores(ecb, params)[0]
         ntrex_ari = partition_scores(ntrex, params)[2]
-        log(f"threshold {threshold:5.2f} gap {gap} sure {sure}: dev ARI {dev_ari:.3f}, "
-            f"ECB+ F1 {ecb_f1:.3f}, NTREX ARI {ntrex_ari:.3f}")
+        log(f"undated {fitted.get('undated', 0.0):.2f} threshold {threshold:5.2f} gap {gap} "
+            f"sure {sure}: dev ARI {dev_ari:.3f}, ECB+ F1 {ecb_f1:.3f}, NTREX ARI "
+            f"{ntrex_ari:.3f}")
         if ecb_f1 < ECB_FLOOR:
             continue
         key = (round(dev_ari, 3), round((ecb_f1 + ntrex_ari) / 2, 3), -threshold)
         if best is None or key > best[0]:
-            best = (key, float(threshold), gap, sure, dev_ari, ecb_f1, ntrex_ari)
+            best = (key, fitted, float(threshold), gap, sure, dev_ari, ecb_f1, ntrex_ari)
     if best is None:
         raise SystemExit(f"no setting keeps the seeds' grouping and ECB+ F1 >= {ECB_FLOOR}")
-    _, threshold, gap, sure, dev_ari, ecb_f1, ntrex_ari = best
+    _, weights, threshold, gap, sure, dev_ari, ecb_f1, ntrex_ari = best
     return {"threshold": threshold, "gap": gap, "sure": sure, "weights": weights,
             "provenance": {"dev_calibration_ari": round(dev_ari, 4),
                            "ecbplus_odd_event_bcubed_f1": round(ecb_f1, 4),
