@@ -43,12 +43,14 @@ def facts(text: str) -> set[str]:
     return {f"n:{v}" for v in number_values(text)} | {f"a:{a}" for a in latin_names(text)}
 
 
-def agreement(a: set[str], b: set[str]) -> float | None:
+def agreement(a: set[str], b: set[str], lone_figure_disagrees: bool = True) -> float | None:
     """Share of the smaller fact set found in the larger; None when there is nothing to compare.
 
     Numbers on one side only are a disagreement (a translation keeps its figures). Latin
     names on one side only are not: EU and NATO become 欧盟 and 北约 in a Chinese translation,
-    so they are compared only when both texts have some.
+    so they are compared only when both texts have some. `lone_figure_disagrees` False:
+    a single figure on one side is no evidence (a translator may add the year), for
+    documents whose sentences are aligned afterwards anyway.
     """
     numbers = [{f for f in side if f.startswith("n:")} for side in (a, b)]
     names = [{f for f in side if f.startswith("a:")} for side in (a, b)]
@@ -59,6 +61,7 @@ def agreement(a: set[str], b: set[str]) -> float | None:
             total += min(len(x), len(y))
     if total:
         return shared / total
-    if numbers[0] or numbers[1]:
+    lone = len(numbers[0]) + len(numbers[1])
+    if lone >= (1 if lone_figure_disagrees else 2):  # figures on one side only
         return 0.0
     return None

@@ -96,7 +96,7 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
                     or not _in_window(doc, other, window_days)):
                 continue
             ratio = max(lengths[i], lengths[j]) / max(1.0, min(lengths[i], lengths[j]))
-            agree = agreement(doc_facts[i], doc_facts[j])
+            agree = agreement(doc_facts[i], doc_facts[j], embed is None)
             if ratio > MAX_LENGTH_RATIO or (agree is not None and agree < MIN_AGREEMENT):
                 continue
             candidates.append((float(cosines[j - lo]) + (agree or 0.0), int(j)))
