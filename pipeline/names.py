@@ -115,7 +115,10 @@ def _word_keys(name: str, lang: str, person: bool) -> set[str]:
 
 
 # words of English names that say what kind of thing it is, not which one
-_COMMON = frozenset(["county", "province", "prefecture", "city", "state", "island", "islands", "peninsula", "river", "mountain", "sea", "bay", "district", "region", "ministry", "department", "bank", "group", "company", "corp", "inc", "ltd", "co", "university", "party", "agency", "office", "council", "committee", "commission", "of", "the", "and", "for"])
+_COMMON = frozenset(["county", "province", "prefecture", "city", "state", "island", "islands",
+    "peninsula", "river", "mountain", "sea", "bay", "district", "region", "ministry",
+    "department", "bank", "group", "company", "corp", "inc", "ltd", "co", "university", "party",
+    "agency", "office", "council", "committee", "commission", "of", "the", "and", "for"])
 
 
 # capitalised English words that name no one: sentence starters, months, days, titles

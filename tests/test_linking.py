@@ -122,7 +122,7 @@ def _profile(rng, lang, day, names=(), numbers=()):
         (np.ones(len(keys)) / max(1, len(keys)) ** 0.5, ([0] * len(keys), list(keys))),
         shape=(1, 64))
     return single_profile(vector / np.linalg.norm(vector), lang, row([]), row(names),
-                          row(numbers), day)
+                          row(numbers), day, row([*names, *numbers]))
 
 
 def test_event_sums_score_as_the_sum_of_their_documents_pairs():

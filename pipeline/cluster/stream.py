@@ -143,9 +143,9 @@ class EventStream:
     """
 
     def __init__(self, params: ClusterParams, corpus: CorpusStats | None = None,
-                 terms_of: TermsOf = cached_terms, model: LinkModel | None = None) -> None:
+                 terms_of: TermsOf = cached_terms) -> None:
         self.params = params
-        self.model = model or params.link_model
+        self.model = params.link_model
         self.terms_of = terms_of
         self._fixed = corpus is not None
         self.corpus = corpus or CorpusStats()
@@ -264,13 +264,11 @@ class EventStream:
             {k: v for k, v in link_keys(d).items() if not k.startswith("v:")}))
         numbers = self._term_rows(docs, lambda d: Counter(
             {k: v for k, v in link_keys(d).items() if k.startswith("v:")}))
-        ordinal = date.toordinal() if date is not None else UNDATED
         specific = self._term_rows(docs, lambda d: Counter(
             dict.fromkeys(specific_keys(link_keys(d)), 1)))
+        ordinal = date.toordinal() if date is not None else UNDATED
         singles = [single_profile(vectors[n], doc.main_lang, terms[n], names[n], numbers[n],
-                                  ordinal) for n, doc in enumerate(docs)]
-        for n, profile in enumerate(singles):
-            profile.specific = specific[n]
+                                  ordinal, specific[n]) for n, doc in enumerate(docs)]
         return with_own_scores(singles, self.model) if self.model else singles
 
     def _link_scored(self, events: list[_Group], profiles: list[Profile],
@@ -371,10 +369,8 @@ class EventStream:
 
 
 def _profile_sum(profiles: list[Profile]) -> Profile:
-    """A new Profile holding the sum (the first one's arrays are copied, never shared)."""
-    total = dataclasses.replace(profiles[0], lang_vectors=profiles[0].lang_vectors.copy(),
-                                lang_counts=profiles[0].lang_counts.copy(),
-                                days=Counter(profiles[0].days))
+    """A new Profile holding the sum (`Profile.add` rebinds: the parts stay as they are)."""
+    total = dataclasses.replace(profiles[0])
     for p in profiles[1:]:
         total.add(p)
     return total
@@ -382,12 +378,8 @@ def _profile_sum(profiles: list[Profile]) -> Profile:
 
 def _specific_overlap(events: list[Profile], units: list[Profile]) -> np.ndarray:
     """events × units: do they share a specific name or figure (`scorer.specific_keys`)?"""
-    width = events[0].names.shape[1]
-    empty = sparse.csr_matrix((1, width))
-    left = sparse.vstack([p.specific if p.specific is not None else empty for p in events],
-                         format="csr")
-    right = sparse.vstack([p.specific if p.specific is not None else empty for p in units],
-                          format="csr")
+    left = sparse.vstack([p.specific for p in events], format="csr")
+    right = sparse.vstack([p.specific for p in units], format="csr")
     return (left @ right.T).toarray() > 0
 
 
