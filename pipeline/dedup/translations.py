@@ -5,7 +5,10 @@ with the earliest version kept:
 - cosine of the documents' multilingual embeddings after each language's mean vector is
   subtracted (raw cosines carry a language bias larger than the gap between stories);
 - the numbers and Latin-script names of both texts agree (`facts`);
-- the lengths agree once each language's characters-per-English-character ratio is applied.
+- the lengths agree once each language's characters-per-English-character ratio is applied;
+and the two come from one house (an outlet and its editions) or one credits the other's
+(`outlets`): two outlets that share neither, writing from one briefing in the
+same order, are two sources however parallel their sentences.
 Only documents in the same date window are compared, which keeps an archive sub-quadratic;
 an undated document is compared with every earlier one.
 """
@@ -23,6 +26,7 @@ from pipeline.dedup.copies import copy_text
 from pipeline.dedup.facts import agreement, facts
 from pipeline.embed.base import normalise
 from pipeline.model import Document, publication_order
+from pipeline.dedup.outlets import strangers
 
 # characters per English character, measured on FLORES-200 and NTREX-128 (en 1.0)
 CHARS_PER_ENGLISH_CHAR = {"en": 1.0, "zh": 0.35, "zh-hant": 0.37, "ja": 0.45, "ko": 0.52}
@@ -93,7 +97,7 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
             # the Japanese one better than with the English original): with sentences to
             # confirm it, any version will do
             if (other.duplicate_kind not in versions or variants[j] == variants[i]
-                    or not _in_window(doc, other, window_days)):
+                    or not _in_window(doc, other, window_days) or strangers(doc, other)):
                 continue
             ratio = max(lengths[i], lengths[j]) / max(1.0, min(lengths[i], lengths[j]))
             agree = agreement(doc_facts[i], doc_facts[j], embed is None)
