@@ -1,4 +1,5 @@
-"""Document date and outlet from the page itself, when the input did not declare them.
+"""Document date and outlet from the page itself, when the input did not declare them, and
+whether an agency published it.
 
 Headers carry them (`2025-06-08` on its own line, `Sou Hu Cai Jing·2025-06-09 08:45`), and
 footers name the outlet (`Copyright ⓒ 뉴스로드`). A date is taken only with its year; dates
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import byline_outlet
+from pipeline.dedup.outlets import is_wire
 from pipeline.ingest.dates import find_dates
 from pipeline.model import Document
 
@@ -48,3 +50,4 @@ def fill_metadata(doc: Document) -> None:
         doc.date = document_date(doc)
     if doc.outlet is None:
         doc.outlet = byline_outlet(doc) or copyright_outlet(doc)
+    doc.wire = is_wire(doc)

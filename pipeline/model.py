@@ -71,6 +71,7 @@ class Document:
     date: dt.date | None = None
     outlet: str | None = None
     url: str | None = None
+    wire: bool = False  # a news agency published it (`pipeline.metadata`)
     declared_lang: Lang | None = None
     encoding: str | None = None
     segments: list[Segment] = field(default_factory=list)
@@ -273,10 +274,11 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
 
 
 def publication_order(docs: list[Document]) -> list[Document]:
-    """Dated documents by date, then undated ones; ties by id.
+    """Dated documents by date, then undated ones; on one day an agency's before others
+    (the outlets reprinting its copy come after it, so it is the version kept); ties by id.
 
     Every cross-document stage walks documents in this order, so the copy that is kept, the
     event a document joins and every id derived from them are the same whatever order the
     files were read in.
     """
-    return sorted(docs, key=lambda d: (d.date is None, d.date or dt.date.min, d.id))
+    return sorted(docs, key=lambda d: (d.date is None, d.date or dt.date.min, not d.wire, d.id))

@@ -93,3 +93,26 @@ def test_a_translation_needs_one_house_or_a_credit(ntrex_pair):
     assert _translations(docs, embed, "朝日新聞", "https://www.asahi.com/articles") == 0
     assert _translations(docs, embed, "朝日新聞", "https://www.asahi.com/articles",
                          "\n（ロイター）") == 2
+
+
+def test_on_one_day_the_agencys_version_is_the_original():
+    """A paper reprinting Yonhap's story the same day sorts after it, so the copy index
+    keeps the agency's text and the paper's is the reprint (not the other way round, by id)."""
+    import datetime as dt
+
+    from pipeline.metadata import fill_metadata
+    from pipeline.model import publication_order
+
+    body = ("(서울=연합뉴스) 경부고속철도 KTX 열차가 10일 오후 대전 인근에서 탈선해 승객 12명이 "
+            "다쳤다고 코레일이 밝혔다. 코레일은 사고 구간의 운행을 중단하고 원인을 조사하고 있다.")
+    wire = Document(id="z-yonhap", text=body, source="t", outlet="연합뉴스",
+                    url="https://www.yna.co.kr/view/AKR1", date=dt.date(2026, 6, 10))
+    paper = Document(id="a-mk", text=body, source="t", outlet="매일경제",
+                     url="https://www.mk.co.kr/news/1", date=dt.date(2026, 6, 10))
+    earlier = Document(id="b-paper", text=body, source="t", outlet="매일경제",
+                       date=dt.date(2026, 6, 9))
+    for doc in (wire, paper, earlier):
+        fill_metadata(doc)
+    assert wire.wire and not paper.wire
+    assert [d.id for d in publication_order([paper, wire, earlier])] == [
+        "b-paper", "z-yonhap", "a-mk"]

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 from pipeline.cluster.features import TermsOf, cached_terms, embedding_text, link_keys
 from pipeline.cluster.stream import ClusterParams, CorpusStats, EventStream, _Group, step_key
+from pipeline.dedup.outlets import outlet_key
 from pipeline.model import Document, Event, publication_order
 
 STATUS_RULES = {
@@ -68,13 +69,14 @@ def family_terms(docs: list[Document]) -> TermsOf:
 
 def group_event(group: _Group, by_id: dict[str, Document], folded: list[str]) -> Event:
     """The Event of a stream group with its copies `folded` in: the median date of its
-    members, every outlet (copies included), and as independent sources every outlet whose
-    own text is among the members (a document with no outlet counts alone; a reprint or
-    translation folded in as a copy is not its outlet's own text)."""
+    members, every outlet (copies included), and as independent sources every house whose
+    own text is among the members (an outlet's editions in other languages are one house;
+    a document with no outlet counts alone; a reprint or translation folded in as a copy is
+    not its outlet's own text)."""
     members = [by_id[m] for m in group.members]
     dates = sorted(group.dates)
     outlets = sorted({d.outlet for d in members + [by_id[c] for c in folded] if d.outlet})
-    own = {("outlet", d.outlet.casefold()) if d.outlet else ("document", d.id) for d in members}
+    own = {outlet_key(d.outlet) if d.outlet else f"document:{d.id}" for d in members}
     listed = [{"document": d.id, "lang": d.main_lang, "outlet": d.outlet}
               for d in sorted(members, key=lambda d: d.id)]
     listed += [{"document": c, "lang": by_id[c].main_lang, "outlet": by_id[c].outlet,

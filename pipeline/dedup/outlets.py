@@ -32,12 +32,13 @@ _LATIN = re.compile(r"^[a-z0-9 ]+$")
 
 
 @cache
-def _table() -> tuple[dict[str, str], dict[str, str]]:
-    """(folded name → house id, domain name part → house id)."""
+def _table() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """(folded name → house id, domain name part → house id, agencies' house keys)."""
     text = resources.files("pipeline.data").joinpath("outlets.toml").read_text("utf-8")
     names: dict[str, str] = {}
     hosts: dict[str, str] = {}
-    for outlet in tomllib.loads(text)["outlet"]:
+    outlets = tomllib.loads(text)["outlet"]
+    for outlet in outlets:
         for name in outlet["names"]:
             names[normalise_text(name)] = outlet["id"]
         for domain in outlet.get("domains", ()):
@@ -45,7 +46,8 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
             name = host_name(domain)
             if name:
                 hosts.setdefault(name, outlet["id"])
-    return names, hosts
+    agencies = frozenset(f"house:{o['id']}" for o in outlets if o.get("agency"))
+    return names, hosts, agencies
 
 
 def host_name(host: str) -> str | None:
@@ -88,12 +90,18 @@ def house_of_host(host: str) -> str | None:
     return hosts.get(name) if name else None
 
 
+def outlet_key(outlet: str) -> str:
+    """One key per house for an outlet name: its editions' names share it (counting
+    independent sources: Focus Taiwan and 中央社 are one newsroom)."""
+    house = house_of_name(outlet)
+    return f"house:{house}" if house else f"name:{normalise_text(outlet)}"
+
+
 def house_keys(doc: Document) -> frozenset[str]:
     """Every key naming the document's house (empty: nothing says who published it)."""
     keys: set[str] = set()
     if doc.outlet and doc.outlet.strip():
-        house = house_of_name(doc.outlet)
-        keys.add(f"house:{house}" if house else f"name:{normalise_text(doc.outlet)}")
+        keys.add(outlet_key(doc.outlet))
     host = urlsplit(doc.url).hostname if doc.url else None
     if host:
         house = house_of_host(host)
@@ -103,6 +111,11 @@ def house_keys(doc: Document) -> frozenset[str]:
         elif name:
             keys.add(f"host:{name}")
     return frozenset(keys)
+
+
+def is_wire(doc: Document) -> bool:
+    """Published by a news agency: the version other outlets reprint."""
+    return bool(house_keys(doc) & _table()[2])
 
 
 @lru_cache(maxsize=4096)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.cluster import duplicate_root
+from pipeline.dedup.outlets import outlet_key
 from pipeline.eval.linking_set import LinkingSet
 from pipeline.eval.metrics import adjusted_rand_index, bcubed
 from pipeline.eval.public_data import resolved_events
@@ -74,11 +75,13 @@ def copy_flags(docs: Sequence[Document], ls: LinkingSet) -> dict[str, Any]:
 
 
 def independent_source_errors(events: Sequence[Event], ls: LinkingSet) -> tuple[int, int]:
-    """(events whose `independent_sources` differs from the gold count: the outlets whose
-    own text, an original by the gold, is among the event's documents and copies; events)."""
+    """(events whose `independent_sources` differs from the gold count: the houses whose
+    own text, an original by the gold, is among the event's documents and copies; events).
+    Houses as the product keys them (an outlet's editions are one): what this measures is
+    whether the right originals are counted, not the outlet table."""
     errors = 0
     for event in events:
-        own = {ls.gold[m].outlet for m in event.documents + event.copies
+        own = {outlet_key(ls.gold[m].outlet) for m in event.documents + event.copies
                if m in ls.gold and ls.gold[m].kind == "original"}
         if own and event.independent_sources != len(own):
             errors += 1
