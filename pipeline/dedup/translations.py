@@ -97,11 +97,12 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
             # the Japanese one better than with the English original): with sentences to
             # confirm it, any version will do
             if (other.duplicate_kind not in versions or variants[j] == variants[i]
-                    or not _in_window(doc, other, window_days) or strangers(doc, other)):
+                    or not _in_window(doc, other, window_days)):
                 continue
             ratio = max(lengths[i], lengths[j]) / max(1.0, min(lengths[i], lengths[j]))
             agree = agreement(doc_facts[i], doc_facts[j], embed is None)
-            if ratio > MAX_LENGTH_RATIO or (agree is not None and agree < MIN_AGREEMENT):
+            if (ratio > MAX_LENGTH_RATIO or (agree is not None and agree < MIN_AGREEMENT)
+                    or strangers(doc, other)):
                 continue
             candidates.append((float(cosines[j - lo]) + (agree or 0.0), int(j)))
         candidates.sort(key=lambda c: (-c[0], c[1]))
