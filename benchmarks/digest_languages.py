@@ -8,6 +8,8 @@ output language:
   source in that language (an article written in it, or an outlet's own edition in it);
   issue 20's target for English is ≤ 0.10;
 - `gloss_share_all`: the same over every event;
+- `foreign_share_native`: sentences not written in that language at all (gloss, machine
+  translation, or shown untranslated where no backend serves the pair);
 - `titles_gloss_native` / `titles_gloss_only`: titles of tier `gloss` in events with and
   without a source in that language (an event with none should get a fact-line title);
 - `events_native`, `events_without`: how many events have / lack a source in that language.
@@ -50,15 +52,18 @@ def figures_for(events: list[Event], lang: str, langs_of: dict[str, str]) -> dic
     native = [e for e in events if _has_source(e, lang, langs_of)]
     without = [e for e in events if not _has_source(e, lang, langs_of)]
 
-    def share(group: list[Event]) -> float:
+    def share(group: list[Event], foreign: bool = False) -> float:
         lines = [s for e in group for s in e.summary.get(lang, [])]
-        return sum(s.tier == "gloss" for s in lines) / len(lines) if lines else 0.0
+        hits = [s.tier != "original" or s.lang != lang if foreign else s.tier == "gloss"
+                for s in lines]
+        return sum(hits) / len(lines) if lines else 0.0
 
     def titles(group: list[Event]) -> float:
         got = [e.title[lang] for e in group if lang in e.title]
         return sum(t.tier == "gloss" for t in got) / len(got) if got else 0.0
 
     return {f"{lang}.gloss_share_native": share(native), f"{lang}.gloss_share_all": share(events),
+            f"{lang}.foreign_share_native": share(native, foreign=True),
             f"{lang}.titles_gloss_native": titles(native),
             f"{lang}.titles_gloss_only": titles(without),
             f"{lang}.events_native": len(native), f"{lang}.events_without": len(without)}

@@ -116,11 +116,13 @@ def _set(segs: list[Segment], role: str, rule: str | None) -> None:
 def mark_header(doc: Document) -> None:
     """Title, translated title and labels in the lines before the first real paragraph."""
     paras = _paragraphs(doc)
-    declared = (doc.title or "").strip()
+    # spaces compared as one (the segmenter turns an ideographic space between a Japanese
+    # headline's two halves into a plain one)
+    declared = " ".join((doc.title or "").split())
     title_lang: str | None = None
     for para in paras:
         text = " ".join(s.text for s in para)
-        if declared and text == declared:
+        if declared and " ".join(text.split()) == declared:
             _set(para, "title", None)
             title_lang = para[0].lang
             continue

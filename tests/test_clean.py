@@ -90,3 +90,19 @@ def test_short_chinese_first_sentences_are_body_not_labels():
     doc = Document(id="zh", text=text, source="zh")
     process_document(doc)
     assert [s.role for s in doc.segments] == ["title", "body", "body"]
+
+
+def test_a_declared_title_split_by_an_ideographic_space_stays_the_title():
+    """Japanese and Chinese headlines join their halves with U+3000; the segmenter shows it as
+    a plain space, and the headline must still be the title, not a header label."""
+    from pipeline.model import Document
+    from pipeline.run import process_document
+
+    title = "中国人口、5年連続減の13億9940万人\u3000出生数は建国以来最少の762万人"
+    doc = Document(id="ja-sankei", source="t", title=title,
+                   text=title + "\n\n【北京=共同】中国国家統計局は17日、2025年末の総人口が前年末比"
+                   "339万人減の13億9940万人だったと発表した。減少は5年連続となった。")
+    process_document(doc)
+    titles = [s for _, s in doc.content_segments if s.role == "title"]
+    assert titles and titles[0].text.startswith("中国人口、5年連続減")
+    assert not [s for s in doc.segments if s.rule == "header_label"]

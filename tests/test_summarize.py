@@ -350,3 +350,23 @@ def test_one_article_without_sentence_vectors_is_summarised_by_position_and_cove
 def test_sentence_vectors_setting_is_checked():
     with pytest.raises(ValueError, match="sentence_vectors"):
         Config(sentence_vectors="some")
+
+
+def test_a_sentence_in_another_language_enters_only_for_a_fact_none_in_the_output_language_states():
+    """An English summary draws on Korean text only for a figure no English sentence gives
+    (the KOSPI close), never for the rate cut the English reports already state."""
+    from pipeline.model import Document, Segment
+    from pipeline.summarize.extractive import Candidate, foreign_allowed
+
+    def cand(lang: str, text: str, entities: list[str]) -> Candidate:
+        seg = Segment(text, 0, len(text), lang=lang, entities=entities)
+        return Candidate(Document(id=f"{lang}-{len(text)}", text=text, source="t"), 0, seg, None)
+
+    english = cand("en", "The Bank of Korea cut its policy rate by 0.25 percentage point to 2.25 "
+                   "percent on Thursday.", ["org:bank_of_korea", "num:0.25%", "num:2.25%"])
+    same_fact = cand("ko", "한국은행이 15일 기준금리를 연 2.50%에서 2.25%로 0.25%포인트 내렸다.",
+                     ["org:bank_of_korea", "num:0.25%", "num:2.25%"])
+    new_fact = cand("ko", "코스피는 전날보다 0.3% 내린 4305.40에 마감했다.", ["num:0.3%", "num:4305.4"])
+    assert foreign_allowed([english, same_fact, new_fact], "en") == [True, False, True]
+    # no sentence in the output language: every sentence may serve
+    assert foreign_allowed([same_fact, new_fact], "en") == [True, True]

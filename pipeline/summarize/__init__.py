@@ -171,6 +171,38 @@ def build_generator(config: Config) -> GuardedGenerator | None:
 LIMIT_NOTE = "limit max_event_documents"
 
 
+def with_editions(members: list[Document], event: Event, docs: dict[str, Document],
+                  lang: str) -> list[Document]:
+    """The members, each followed by its outlets' own editions in `lang` folded into the
+    event as translations: a human translation is the reader's own language, so its
+    sentences and title serve the summary in `lang` (cited as the edition)."""
+    editions: dict[str, list[Document]] = {}
+    for copy_id in event.copies:
+        copy = docs.get(copy_id)
+        if (copy is not None and copy.duplicate_kind == "translation"
+                and copy.main_lang == lang and copy.content_segments):
+            root = copy
+            while root.duplicate_of in docs and root.id not in event.documents:
+                root = docs[root.duplicate_of]
+            editions.setdefault(root.id, []).append(copy)
+    if not editions:
+        return members
+    return [d for m in members for d in [m] + sorted(editions.get(m.id, []), key=lambda c: c.id)]
+
+
+def foreign_note(summary: list[SummarySentence], lang: str) -> str | None:
+    """How many sources in other languages a summary in `lang` drew on, and how."""
+    foreign = [s for s in summary if s.tier != "original" or s.lang != lang]
+    if not foreign:
+        return None
+    docs = {s.sources[0].document for s in foreign}
+    langs = sorted({s.sources[0].lang for s in foreign})
+    tiers = sorted({"untranslated" if s.untranslated else s.tier for s in foreign})
+    return (f"{lang} summary: {len(foreign)} of {len(summary)} sentences from "
+            f"{len(docs)} source{'s' if len(docs) > 1 else ''} in {', '.join(langs)} "
+            f"({', '.join(tiers)}): no {lang} source states their facts")
+
+
 def summarize_event(event: Event, docs: dict[str, Document], config: Config,
                     router: TranslationRouter, generator: Generator | None = None) -> None:
     """Extractive summary and title per output language; with a `generator`, abstractive
@@ -182,16 +214,17 @@ def summarize_event(event: Event, docs: dict[str, Document], config: Config,
                            f"read the {config.max_event_documents} most central")
         members = members[:config.max_event_documents]
     for lang in config.langs:
-        picked = select(members, config.summary_min, config.summary_max,
+        readers = with_editions(members, event, docs, lang)
+        picked = select(readers, config.summary_min, config.summary_max,
                         config.paraphrase_similarity, lang, config.summary_budget(lang))
         if not picked:
-            picked = lead_sentences(members, config.summary_min, config.summary_budget(lang),
+            picked = lead_sentences(readers, config.summary_min, config.summary_budget(lang),
                                     lang)
             note = (NOTE_LEAD if picked else NOTE_NO_BODY)
             if note not in event.notes:
                 event.notes.append(note)
         event.summary[lang] = summary_in(picked, lang, router, config.read_langs)
-        title = event_title(members, lang, router, event.summary[lang], config.read_langs)
+        title = event_title(readers, lang, router, event.summary[lang], config.read_langs)
         if generator is not None:
             try:
                 event.summary[lang] = abstractive_summary(
@@ -202,3 +235,6 @@ def summarize_event(event: Event, docs: dict[str, Document], config: Config,
                 pass  # GuardedGenerator.notice tells the run
         if title is not None:
             event.title[lang] = title
+        note = foreign_note(event.summary[lang], lang)
+        if note is not None:
+            event.notes.append(note)

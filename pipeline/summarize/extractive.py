@@ -8,6 +8,11 @@ score plus the concepts (amounts, names, content words; `coverage.py`) they add 
 already chosen, per output character, until the language's character budget is spent: the
 summary covers distinct facts instead of restating the gist. A sentence paraphrasing one
 already chosen is refused. Each chosen sentence cites every document that states it.
+
+Sentences written in the output language come first: one in another language (which the
+reader gets as a translation, offline a dictionary gloss) enters only for a fact, a figure or
+a known person or organisation, that no sentence in the output language states
+(`foreign_allowed`).
 """
 
 from __future__ import annotations
@@ -241,6 +246,24 @@ def _score_by_position(cands: list[Candidate],
     return np.eye(len(cands)), none, none.copy()
 
 
+FACT_KINDS = ("num:", "person:", "org:")  # entity keys that are the same in every language
+
+
+def fact_keys(seg: Segment) -> set[str]:
+    """The sentence's language-free facts: figures by value, glossary people and bodies."""
+    return {key for key in seg.entities if key.startswith(FACT_KINDS)}
+
+
+def foreign_allowed(cands: list[Candidate], lang: str) -> list[bool]:
+    """Which candidates may enter a summary in `lang`: those written in it, and those in
+    another language that state a fact none of them states (all, when none is in `lang`)."""
+    native = [c.seg.lang == lang for c in cands]
+    if not any(native):
+        return [True] * len(cands)
+    known = set().union(*(fact_keys(c.seg) for c, own in zip(cands, native) if own))
+    return [own or bool(fact_keys(c.seg) - known) for c, own in zip(cands, native)]
+
+
 @dataclass
 class Selected:
     primary: Candidate
@@ -258,6 +281,7 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
     if not cands:
         return []
     sim, redundant, supports = score_candidates(cands, paraphrase, prefer_lang)
+    allowed = foreign_allowed(cands, prefer_lang)
     found = [concepts(c.seg) for c in cands]
     weight = concept_weights(found, [c.doc.id for c in cands])
     cost = [max(output_chars(summary_text(c.seg.text), c.seg.lang, prefer_lang), 1.0)
@@ -266,7 +290,7 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
     covered: set[str] = set()
     used = 0.0
     while len(chosen) < high:
-        open_ = [i for i in range(len(cands)) if i not in chosen
+        open_ = [i for i in range(len(cands)) if allowed[i] and i not in chosen
                  and not any(redundant[i, j] for j in chosen)
                  and (not needs_context(cands[i].seg) or cands[i].previous in chosen)
                  and (used + cost[i] <= budget or len(chosen) < low)]
