@@ -10,11 +10,14 @@ output language:
 - `gloss_share_all`: the same over every event;
 - `foreign_share_native`: sentences not written in that language at all (gloss, machine
   translation, or shown untranslated where no backend serves the pair);
+- `facts_share_native`: the share shown as fact lines (`summarize.fact_lines`);
 - `titles_gloss_native` / `titles_gloss_only`: titles of tier `gloss` in events with and
-  without a source in that language (an event with none should get a fact-line title);
+  without a source in that language (an event with none should get a fact-line title,
+  `titles_facts_only`; `--drop en` leaves the English articles out to make such events);
 - `events_native`, `events_without`: how many events have / lack a source in that language.
 
-usage: python benchmarks/digest_languages.py [--split test|calibration|all] [--json PATH]
+usage: python benchmarks/digest_languages.py [--split test|calibration|all] [--drop en]
+                                             [--json PATH]
 """
 
 from __future__ import annotations
@@ -52,20 +55,22 @@ def figures_for(events: list[Event], lang: str, langs_of: dict[str, str]) -> dic
     native = [e for e in events if _has_source(e, lang, langs_of)]
     without = [e for e in events if not _has_source(e, lang, langs_of)]
 
-    def share(group: list[Event], foreign: bool = False) -> float:
+    def share(group: list[Event], tier: str = "gloss") -> float:
         lines = [s for e in group for s in e.summary.get(lang, [])]
-        hits = [s.tier != "original" or s.lang != lang if foreign else s.tier == "gloss"
+        hits = [s.tier != "original" or s.lang != lang if tier == "foreign" else s.tier == tier
                 for s in lines]
         return sum(hits) / len(lines) if lines else 0.0
 
-    def titles(group: list[Event]) -> float:
+    def titles(group: list[Event], tier: str = "gloss") -> float:
         got = [e.title[lang] for e in group if lang in e.title]
-        return sum(t.tier == "gloss" for t in got) / len(got) if got else 0.0
+        return sum(t.tier == tier for t in got) / len(got) if got else 0.0
 
     return {f"{lang}.gloss_share_native": share(native), f"{lang}.gloss_share_all": share(events),
-            f"{lang}.foreign_share_native": share(native, foreign=True),
+            f"{lang}.facts_share_native": share(native, "facts"),
+            f"{lang}.foreign_share_native": share(native, "foreign"),
             f"{lang}.titles_gloss_native": titles(native),
             f"{lang}.titles_gloss_only": titles(without),
+            f"{lang}.titles_facts_only": titles(without, "facts"),
             f"{lang}.events_native": len(native), f"{lang}.events_without": len(without)}
 
 
@@ -73,8 +78,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="test", choices=["test", "calibration", "all"])
     parser.add_argument("--json", help="write the figures here too")
+    parser.add_argument("--drop", default="", help="leave out the articles in these languages "
+                        "(en,zh): events with no source in a language, as a reader of it sees")
     args = parser.parse_args()
     ls = load_linking_set(None if args.split == "all" else args.split)
+    dropped = {lang for lang in args.drop.split(",") if lang}
+    ls.documents = [d for d in ls.documents if ls.gold[d.id].lang not in dropped]
     base = Config()
     t0 = time.perf_counter()
     docs, _ = process_documents(ls.documents, base)

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.cluster.calibration import value
 from pipeline.cluster.features import EMBED_CHARS
 from pipeline.ingest.readers import MAX_FILE_MB
-from pipeline.model import SUPPORTED_LANGS
+from pipeline.model import OUTPUT_LANGS, SUPPORTED_LANGS, base_lang
 
 SUMMARY_CHARS = {"en": 1600, "zh": 550, "ja": 660, "ko": 730}
 
@@ -77,9 +77,9 @@ class Config:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
         if len(self.langs) != 2 or len(set(self.langs)) != 2:
             raise ValueError(f"--langs needs two different languages, got {','.join(self.langs)}")
-        bad = [lang for lang in self.langs if lang not in SUPPORTED_LANGS]
+        bad = [lang for lang in self.langs if lang not in OUTPUT_LANGS]
         if bad:
-            raise ValueError(f"unsupported output language {bad[0]!r}; use {SUPPORTED_LANGS}")
+            raise ValueError(f"unsupported output language {bad[0]!r}; use {OUTPUT_LANGS}")
         unread = [lang for lang in self.read_langs if lang not in SUPPORTED_LANGS]
         if unread:
             raise ValueError(f"unsupported --read language {unread[0]!r}; use {SUPPORTED_LANGS}")
@@ -95,6 +95,7 @@ class Config:
                              f"{SUPPORTED_LANGS}, got {bad_budget}")
 
     def summary_budget(self, lang: str) -> float:
+        lang = lang if lang in self.summary_chars else base_lang(lang)
         return float(self.summary_chars.get(lang, SUMMARY_CHARS.get(lang, 1400)))
 
     def cluster_params(self):

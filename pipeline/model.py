@@ -14,9 +14,16 @@ SCHEMA = "newsdigest/digest@1"
 
 Lang = str  # "en" | "zh" | "ja" | "ko" | "und"
 Role = Literal["title", "body", "boilerplate", "related"]
-Tier = Literal["original", "gloss", "nmt", "llm"]
+Tier = Literal["original", "facts", "gloss", "nmt", "llm"]
 TIERS: tuple[str, ...] = ("original", "gloss", "nmt", "llm")
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "zh", "ja", "ko")
+# output languages: the supported ones, and Chinese in traditional characters (zh is simplified)
+OUTPUT_LANGS: tuple[str, ...] = (*SUPPORTED_LANGS, "zh-TW")
+
+
+def base_lang(lang: str) -> Lang:
+    """The language an output language is written in, whatever its script: zh-TW → zh."""
+    return "zh" if lang == "zh-TW" else lang
 
 
 @dataclass
@@ -123,6 +130,8 @@ class SummarySentence:
     # claim check of a translated or generated sentence (pipeline.summarize.check):
     # {"claims": n, "unsupported": [...], "action": "kept" | "replaced" | "untranslated"}
     check: dict[str, Any] | None = None
+    # a fact line's gloss of the sentence, folded beside it (`summarize.fact_lines`)
+    detail: str | None = None
 
 
 @dataclass
@@ -189,6 +198,8 @@ def _sentence_dict(sent: SummarySentence) -> dict[str, Any]:
         out["original"] = {"text": sent.original.text, "lang": sent.original.lang}
     if sent.check is not None:
         out["check"] = dict(sent.check)
+    if sent.detail is not None:
+        out["detail"] = sent.detail
     return out
 
 

@@ -61,7 +61,7 @@ def _hangul_reading(han: str) -> str | None:
     return reading if _HANGUL.match(reading) else None
 
 
-def _romanised(surface: str, lang: str) -> str:
+def romanised(surface: str, lang: str) -> str:
     if _HANGUL.match(surface):
         from korean_romanizer.romanizer import Romanizer
 
@@ -84,7 +84,7 @@ def name_keys(surface: str, lang: str, person: bool = False) -> frozenset[str]:
         for word in words:
             if word.lower() not in _COMMON:
                 keys |= _word_keys(word, lang, False)
-        keys.add("r:" + skeleton("".join(_romanised(w, lang) for w in words)))
+        keys.add("r:" + skeleton("".join(romanised(w, lang) for w in words)))
     elif words:
         keys = _word_keys(words[0], lang, person)
     return frozenset(k for k in keys if len(k) > 3)
@@ -100,17 +100,17 @@ def _word_keys(name: str, lang: str, person: bool) -> set[str]:
             keys.add("k:" + reading)
         if person and len(name) >= 3:  # 李昌镛: the given name; 植田和男: the surname
             part = name[:2] if lang == "ja" else name[1:]
-            keys.add("r:" + skeleton(_romanised(part, lang)))
+            keys.add("r:" + skeleton(romanised(part, lang)))
     elif _HANGUL.match(name):
         name = _HANGUL_SUFFIX.sub("", name)
         keys.add("k:" + name)
         if person and len(name) == 3:
-            keys.add("r:" + skeleton(_romanised(name[1:], "ko")))
+            keys.add("r:" + skeleton(romanised(name[1:], "ko")))
     elif "-" in name and name.isascii():  # Chang-yong, Jae-myung
         keys.add("r:" + skeleton(name))
-    romanised = _romanised(name, lang)
-    if romanised.isascii():
-        keys.add("r:" + skeleton(romanised))
+    latin = romanised(name, lang)
+    if latin.isascii():
+        keys.add("r:" + skeleton(latin))
     return keys
 
 

@@ -31,7 +31,7 @@ from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
 from pipeline.machine import available_cores
 from pipeline.metadata import fill_metadata
-from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, digest_to_dict
+from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, base_lang, digest_to_dict
 from pipeline.network import network_uses
 from pipeline.segment import segment_document
 from pipeline.summarize import build_generator, summarize_event
@@ -297,8 +297,8 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
             "embedder": config.embedder,
             "translators": ",".join(config.translators),
             "summarizer": config.summarizer,
-            **{f"translate:{s}->{t}": router.describe(s, t)
-               for s in ("en", "zh", "ja", "ko") for t in config.langs if s != t},
+            **{f"translate:{s}->{t}": router.describe(s, base_lang(t))
+               for s in ("en", "zh", "ja", "ko") for t in config.langs if s != base_lang(t)},
         },
     )
     result = RunResult(digest, problems)

@@ -129,7 +129,7 @@ def test_translated_text_names_its_tier_and_original(digest):
         assert sent["sources"][0]["lang"] != "zh" and sent["sources"][0]["text"]
     event = next(e for e in digest["events"] if "003_82d14f98d0ce453e" in e["documents"])
     assert event["title_detail"]["zh"]["tier"] == "original"
-    assert event["title_detail"]["en"]["tier"] == "gloss"
+    assert event["title_detail"]["en"]["tier"] == "facts"  # a Chinese-only event: fact title
     assert "Trump" in event["title"]["en"] and "rare earth" in event["title"]["en"]
 
 

@@ -64,15 +64,19 @@ def test_summaries_fit_the_character_budget(digest_path):
 
 
 def test_a_fact_only_in_chinese_reaches_the_english_digest_labelled(digest_path):
-    """Seed 003's headline (China's rare-earth 'trump card') exists only in Chinese."""
+    """Seed 003's headline (China's rare-earth 'trump card') exists only in Chinese: the
+    English title is a fact title (who and what, read exactly), the headline's gloss folded
+    beside it and the Chinese headline cited, never the raw gloss as the title."""
     digest = json.loads(digest_path.read_text("utf-8"))
     event = next(e for e in digest["events"] if "003_82d14f98d0ce453e" in e["documents"])
     title = event["title_detail"]["en"]
-    assert title["tier"] == "gloss" and title["sources"][0]["lang"] == "zh"
-    assert "王牌" in title["sources"][0]["text"] and "trump card" in title["text"]
+    assert title["tier"] == "facts" and title["sources"][0]["lang"] == "zh"
+    assert title["text"] == "China, United States, Donald Trump · rare earths, phone call"
+    assert "王牌" in title["sources"][0]["text"] and "trump card" in title["detail"]
+    assert title["original"]["text"].startswith(title["sources"][0]["text"])
     markdown = (digest_path.parent / "digest.md").read_text("utf-8")
     shown = [ln for ln in markdown.splitlines() if "trump card" in ln]
-    assert any("gloss" in ln for ln in shown)
+    assert any("[facts]" in ln and "*gloss:*" in ln and "王牌" in ln for ln in shown)
 
 
 def test_one_sentence_cites_every_outlet_that_states_it(digest_path):
@@ -322,7 +326,10 @@ def test_fragments_only_and_title_only_events_get_a_labelled_entry(tmp_path):
                                               encoding="utf-8")
     frag_digest = run([tmp_path / "a"], Config()).digest
     (frag,) = frag_digest.events
-    assert frag.notes == [NOTE_LEAD]
+    assert frag.notes[0] == NOTE_LEAD
+    # the Chinese summary says what it drew on: the English article, through the gloss
+    assert frag.notes[1:] == ["zh summary: 3 of 3 sentences from 1 source in en (gloss): "
+                              "no zh source states their facts"]
     assert [s.text for s in frag.summary["en"]] == ["Quake hits.", "Many hurt.", "More soon."]
     assert all(s.sources[0].document == "frag" for s in frag.summary["en"])
     assert NOTE_LEAD in render_markdown(digest_to_dict(frag_digest))
@@ -370,3 +377,106 @@ def test_a_sentence_in_another_language_enters_only_for_a_fact_none_in_the_outpu
     assert foreign_allowed([english, same_fact, new_fact], "en") == [True, False, True]
     # no sentence in the output language: every sentence may serve
     assert foreign_allowed([same_fact, new_fact], "en") == [True, True]
+
+
+EDITION = "en-test:ja-joongangdaily-korea-local-elections-1"
+
+
+@pytest.fixture(scope="module")
+def reduced_coverage():
+    """The linking set's test split with two events thinned as a reader may meet them: the
+    local elections with no Japanese text but the Japanese edition of a Korea JoongAng
+    Daily report, the Hualien earthquake with no English article; through the pipeline's
+    stages (the whole split, so corpus statistics are as usual)."""
+    from pipeline.eval.linking_set import load_linking_set
+    from pipeline.run import (build_embedder, embed_documents, embed_segments, group_events,
+                              process_documents, summary_sources)
+
+    split = load_linking_set("test")
+
+    def keep(a) -> bool:
+        return not ((a.event == "korea-local-elections" and a.lang == "ja" and a.id != EDITION)
+                    or (a.event == "quake-hualien" and a.lang == "en"))
+
+    config = Config()
+    docs, _ = process_documents([d for d in split.documents if keep(split.gold[d.id])], config)
+    embedder = build_embedder(config)
+    events = group_events(docs, config,
+                          lambda b: embed_documents(b, embedder, False, config.embed_chars),
+                          embedder.embed)
+    by_id = {d.id: d for d in docs}
+    embed_segments(summary_sources(events, by_id, config), embedder)
+    return split, events, by_id
+
+
+def _summarised(reduced, event_name, langs):
+    from pipeline.summarize import summarize_event
+    from pipeline.translate import TranslationRouter
+
+    split, events, by_id = reduced
+    config = Config(langs=langs)
+    router = TranslationRouter(config.translators, None, config.translator_options)
+    event = max((e for e in events if any(split.gold[m].event == event_name
+                                          for m in e.documents)),
+                key=lambda e: len(e.documents))
+    summarize_event(event, by_id, config, router)
+    return event, by_id
+
+
+def test_an_outlets_own_edition_gives_the_summary_and_title_in_its_language(reduced_coverage):
+    """The Japanese edition of a Korea JoongAng Daily report is the only Japanese text of the
+    local elections: the Japanese summary and title are its sentences (tier original, the
+    edition cited), not glosses of the English or Korean reports."""
+    event, by_id = _summarised(reduced_coverage, "korea-local-elections", ("ja", "en"))
+    assert EDITION in event.copies and by_id[EDITION].duplicate_kind == "translation"
+    title, summary = event.title["ja"], event.summary["ja"]
+    assert title.tier == "original" and title.sources[0].document == EDITION
+    native = [s for s in summary if s.tier == "original"]
+    assert len(native) >= 2 and all(s.lang == "ja" and s.sources[0].document == EDITION
+                                    for s in native)
+    # the other reports add only facts the edition does not state, as fact lines
+    assert all(s.tier == "facts" for s in summary if s.tier != "original")
+
+
+def test_an_event_with_no_english_source_reads_as_fact_lines_in_english(reduced_coverage):
+    """Hualien earthquake coverage without its English articles: the English title and the
+    sentences behind a gloss are fact lines (names, what, when, figures), each with its gloss
+    folded beside and the original cited."""
+    event, _ = _summarised(reduced_coverage, "quake-hualien", ("en", "zh"))
+    assert event.title["en"].tier == "facts"
+    assert "earthquake" in event.title["en"].text
+    lines = event.summary["en"]
+    facts = [s for s in lines if s.tier == "facts"]
+    assert len(facts) >= len(lines) - 1
+    for line in facts:
+        assert line.detail and line.original is not None
+        assert line.original.text == line.sources[0].text
+    assert any(n.startswith("en summary:") for n in event.notes)
+
+
+def test_one_chinese_script_per_digest_and_the_published_form_in_the_sources(reduced_coverage):
+    """The Hualien earthquake is told by Taiwanese (traditional) and mainland (simplified)
+    outlets: a zh summary shows every Chinese sentence in simplified characters, a zh-TW
+    summary in traditional (OpenCC, phrase by phrase), and each source keeps its own form."""
+    from pipeline.summarize.script import in_script
+
+    event, by_id = _summarised(reduced_coverage, "quake-hualien", ("zh", "en"))
+    zh = [s for s in event.summary["zh"] if s.tier == "original"]
+    traditional = [s for s in zh if s.sources[0].text != s.text]
+    assert traditional, "a traditional-script source is shown converted"
+    for s in zh:
+        assert s.text == in_script(s.text, "zh") and s.lang == "zh"
+    for s in traditional:
+        assert in_script(s.sources[0].text, "zh") == s.text  # the published form is kept
+    event, _ = _summarised(reduced_coverage, "quake-hualien", ("zh-TW", "en"))
+    shown = [s for s in event.summary["zh-TW"] if s.tier == "original"]
+    assert shown and all(s.lang == "zh-TW" and s.text == in_script(s.text, "zh-TW")
+                         for s in shown)
+    assert event.title["zh-TW"].text == in_script(event.title["zh-TW"].text, "zh-TW")
+    assert in_script("软件和信息", "zh-TW") == "軟體和資訊"  # phrases, not only characters
+
+
+def test_zh_tw_is_an_output_language_and_others_are_refused():
+    assert Config(langs=("en", "zh-TW")).summary_budget("zh-TW") == Config().summary_budget("zh")
+    with pytest.raises(ValueError, match="unsupported output language"):
+        Config(langs=("en", "zh-HK"))

@@ -54,7 +54,9 @@ def _headline_translation(doc: Document, text: str, lang: str, indices: list[int
         tr = [s.translations["en"] for s in segs]
         return {"text": " ".join(t.text for t in tr), "tier": tr[0].tier, "backend": tr[0].backend}
     title = event.title.get("en")
+    # a fact-line title lists who and what: the headline's own wording is what framing reads
     if title is not None and indices and not title.untranslated and title.lang == "en" and \
+            title.tier != "facts" and \
             [(s.document, s.segment) for s in title.sources] == [(doc.id, i) for i in indices]:
         return {"text": title.text, "tier": title.tier, "backend": title.backend or title.tier}
     if router is not None:

@@ -33,6 +33,7 @@ def sources_line(event: dict[str, Any]) -> str:
 LANG_NAMES: dict[str, str] = {
     "en": "English",
     "zh": "Chinese 中文",
+    "zh-TW": "Chinese, traditional 繁體中文",
     "ja": "Japanese 日本語",
     "ko": "Korean 한국어",
     "und": "undetermined",
@@ -41,6 +42,8 @@ LANG_NAMES: dict[str, str] = {
 #: What each tier means for a reader deciding how far to trust a text; order = trust ladder.
 TIER_LEGEND: tuple[tuple[str, str], ...] = (
     ("original", "source text, as published"),
+    ("facts", "names, event type, dates and figures read exactly from a sentence in another "
+     "language (its word-by-word gloss folded beside, the original cited)"),
     ("gloss", "offline dictionary gloss, word-by-word: read with care"),
     ("nmt", "neural machine translation"),
     ("llm", "translated or written by a large language model"),

@@ -65,7 +65,7 @@ ul.sents, ul.titles {{ padding-left: 1.2rem; }}
 ul.sents li, ul.titles li {{ margin: .35rem 0; }}
 .tier {{ display: inline-block; font-size: .72em; line-height: 1.3; padding: 0 .35em;
   border-radius: .3em; border: 1px solid currentColor; vertical-align: .1em; white-space: nowrap; }}
-.tier-gloss {{ color: #a35200; }} .tier-nmt {{ color: #2a7a2a; }} .tier-llm {{ color: #7a2a9a; }}
+.tier-gloss {{ color: #a35200; }} .tier-facts {{ color: #1f5f8b; }} .tier-nmt {{ color: #2a7a2a; }} .tier-llm {{ color: #7a2a9a; }}
 .untranslated {{ color: #b00020; }} .orig {{ color: #555; font-size: .92em; }}
 .s-gloss {{ text-decoration: underline dotted #a35200; text-underline-offset: .2em; }}
 sup.cite {{ font-size: .7em; margin-left: .1em; }}
@@ -104,7 +104,7 @@ def _lang_label(code: Any) -> str:
     code = str(code or "und")
     if code not in LANG_NAMES:
         return escape(code)
-    english, _, native = LANG_NAMES[code].partition(" ")
+    english, _, native = LANG_NAMES[code].rpartition(" ")
     tagged = f' <span lang="{_lang(code)}">{escape(native)}</span>' if native else ""
     return f"{escape(english)}{tagged} ({escape(code)})"
 
@@ -142,8 +142,11 @@ def _sentence(view: EventView, sent: dict[str, Any]) -> str:
     )
     orig = sent.get("original")
     beside = ""
-    if isinstance(orig, dict) and orig.get("text"):  # --read: the source words, below
-        beside = '<br>' + text_el(orig.get("text"), orig.get("lang"), cls="orig")
+    if sent.get("detail"):  # a fact line: its gloss folded, the original below
+        beside = ('<details class="gloss"><summary>gloss</summary>'
+                  + text_el(sent.get("detail"), sent.get("lang"), cls="orig") + "</details>")
+    if isinstance(orig, dict) and orig.get("text"):  # the source words, below
+        beside += '<br>' + text_el(orig.get("text"), orig.get("lang"), cls="orig")
     return (text_el(sent.get("text"), sent.get("lang"), cls=f"s s-{tier}") + badge(sent) + cites
             + beside)
 

@@ -79,11 +79,15 @@ def badge(sentence: dict[str, Any]) -> str:
 
 
 def original(sentence: dict[str, Any]) -> str:
-    """The source words kept beside a translation for a reader who reads them (--read)."""
+    """The source words kept beside a translation for a reader who reads them (--read), and
+    beside a fact line always, after its gloss."""
+    out = ""
+    if sentence.get("detail"):
+        out += f" — *gloss:* {md_escape(sentence.get('detail'))}"
     orig = sentence.get("original")
-    if not isinstance(orig, dict) or not orig.get("text"):
-        return ""
-    return f" — *{md_escape(orig.get('lang') or 'und')}:* {md_escape(orig.get('text'))}"
+    if isinstance(orig, dict) and orig.get("text"):
+        out += f" — *{md_escape(orig.get('lang') or 'und')}:* {md_escape(orig.get('text'))}"
+    return out
 
 
 def _cites(view: EventView, sentence: dict[str, Any]) -> str:

@@ -9,11 +9,13 @@ carries its tier.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from pipeline.config import Config
 from pipeline.embed.base import normalise
-from pipeline.model import Document, Event, Source, SummarySentence, Translation
+from pipeline.model import Document, Event, Source, SummarySentence, Translation, base_lang
 from pipeline.summarize.abstractive import (
     Generator,
     LLMGenerator,
@@ -21,6 +23,8 @@ from pipeline.summarize.abstractive import (
     abstractive_title,
 )
 from pipeline.summarize.check import check_translation
+from pipeline.summarize.fact_lines import fact_line
+from pipeline.summarize.script import sentence_in_script
 from pipeline.summarize.extractive import (
     Selected,
     headline,
@@ -51,14 +55,35 @@ def by_centrality(members: list[Document]) -> list[Document]:
     )
 
 
+# gloss directions whose sentences stay glosses rather than fact lines: English → Chinese keeps
+# English's word order and the reverse gloss picks whole Chinese words; the seeds'
+# hand-written Chinese summaries find 0.775 of their facts in it, 0.25 in fact lines. A title
+# is a fact line in every direction (a headline's gloss is the worst of it).
+READABLE_GLOSS = frozenset({("en", "zh")})
+
+
 def _in_lang(text: str, src: str, lang: str, sources: list[Source],
-             router: TranslationRouter,
-             read: tuple[str, ...] = ()) -> tuple[SummarySentence, Translation | None]:
+             router: TranslationRouter, read: tuple[str, ...] = (),
+             date: dt.date | None = None,
+             title: bool = False) -> tuple[SummarySentence, Translation | None]:
     """The text in `lang`: itself when already there, else through the router. When the
-    reader reads `src` (`read`), the source words are kept beside the translation."""
+    reader reads `src` (`read`), the source words are kept beside the translation. A
+    dictionary gloss is shown as a fact line (`fact_lines`: who, what, when, figures, read
+    exactly; `date` resolves a bare day) with the gloss folded and the original beside,
+    except in the `READABLE_GLOSS` directions; a `title` always; so is a text no backend
+    translates at all (into Korean, offline)."""
     if src == lang:
         return SummarySentence(text, lang, "original", sources), None
     result = router.translate([text], src, lang)[0]
+    if result.untranslated or (result.tier == "gloss"
+                               and (title or (src, lang) not in READABLE_GLOSS)):
+        line = fact_line(text, src, lang, date, title=title)
+        if line is not None and check_translation(line, [s.text for s in sources]).passed:
+            return SummarySentence(line, lang, "facts", sources, backend="fact-line",
+                                   original=Source(sources[0].document, sources[0].segment,
+                                                   src, text),
+                                   detail=None if result.untranslated else result.text), \
+                None if result.untranslated else result
     check = None
     if not result.untranslated:
         verdict = check_translation(result.text, [s.text for s in sources])
@@ -87,13 +112,14 @@ def summary_in(picked: list[Selected], lang: str, router: TranslationRouter,
     for sel in picked:
         native = next((s for s in sel.sources if s.lang == lang
                        and (s.document, s.segment) not in used), None)
-        if native is not None:
+        if native is not None:  # its own source first: the text shown is that sentence's
             used.add((native.document, native.segment))
-            out.append(SummarySentence(summary_text(native.text), lang, "original", sel.sources))
+            sources = [native] + [s for s in sel.sources if s is not native]
+            out.append(SummarySentence(summary_text(native.text), lang, "original", sources))
             continue
         primary = sel.primary
         sentence, translation = _in_lang(summary_text(primary.seg.text), primary.seg.lang, lang,
-                                         sel.sources, router, read)
+                                         sel.sources, router, read, primary.doc.date)
         if translation is not None:
             primary.seg.translations[lang] = translation
         out.append(sentence)
@@ -123,10 +149,12 @@ def event_title(members: list[Document], lang: str, router: TranslationRouter,
         for text, title_lang, sources in titles:
             if title_lang == lang:
                 return SummarySentence(text, lang, "original", sources)
-    for _, titles in titled:
+    for doc, titles in titled:  # no title in `lang`: a gloss-only event gets a fact title
         if titles:
             text, title_lang, sources = titles[0]
-            return _in_lang(text, title_lang, lang, sources, router, read)[0]
+            title = _in_lang(text, title_lang, lang, sources, router, read, doc.date,
+                             title=True)[0]
+            return title if title.tier != "gloss" else _lead_fact_title(doc, lang) or title
     # untitled: the lead sentence of the most central article, which news writes to carry
     # the event (the summary's first sentence is chosen for coverage, not for that)
     lead = next((Source(doc.id, i, seg.lang, seg.text) for doc in members
@@ -136,7 +164,24 @@ def event_title(members: list[Document], lang: str, router: TranslationRouter,
             return None
         lead = summary[0].sources[0]
     # cut the original, then translate: the same cut in every language
-    return _in_lang(headline(lead.text), lead.lang, lang, [lead], router, read)[0]
+    return _in_lang(headline(lead.text), lead.lang, lang, [lead], router, read,
+                    title=True)[0]
+
+
+LEAD_SENTENCES = 3  # where news puts who and what
+
+
+def _lead_fact_title(doc: Document, lang: str) -> SummarySentence | None:
+    """A fact title from the article's first sentences, when its headline states nothing
+    that carries over exactly (a headline of words only: "Shock and grief in the town")."""
+    body = [(i, s) for i, s in doc.content_segments if s.role == "body"][:LEAD_SENTENCES]
+    for index, seg in body:
+        line = fact_line(seg.text, seg.lang, lang, doc.date, title=True)
+        if line is not None:
+            source = Source(doc.id, index, seg.lang, seg.text)
+            return SummarySentence(line, lang, "facts", [source], backend="fact-line",
+                                   original=source)
+    return None
 
 
 class GuardedGenerator:
@@ -213,28 +258,32 @@ def summarize_event(event: Event, docs: dict[str, Document], config: Config,
         event.notes.append(f"{LIMIT_NOTE}: {len(members)} documents, the summary and framing "
                            f"read the {config.max_event_documents} most central")
         members = members[:config.max_event_documents]
-    for lang in config.langs:
+    for out in config.langs:  # `out` names the script too (zh-TW); `lang` the language
+        lang = base_lang(out)
         readers = with_editions(members, event, docs, lang)
         picked = select(readers, config.summary_min, config.summary_max,
-                        config.paraphrase_similarity, lang, config.summary_budget(lang))
+                        config.paraphrase_similarity, lang, config.summary_budget(out))
         if not picked:
-            picked = lead_sentences(readers, config.summary_min, config.summary_budget(lang),
+            picked = lead_sentences(readers, config.summary_min, config.summary_budget(out),
                                     lang)
             note = (NOTE_LEAD if picked else NOTE_NO_BODY)
             if note not in event.notes:
                 event.notes.append(note)
-        event.summary[lang] = summary_in(picked, lang, router, config.read_langs)
-        title = event_title(readers, lang, router, event.summary[lang], config.read_langs)
+        summary = summary_in(picked, lang, router, config.read_langs)
+        title = event_title(readers, lang, router, summary, config.read_langs)
         if generator is not None:
             try:
-                event.summary[lang] = abstractive_summary(
-                    picked, event.summary[lang], lang, generator, docs, config.summary_max,
-                    config.summary_budget(lang))
-                title = abstractive_title(event.summary[lang], lang, generator, docs) or title
+                summary = abstractive_summary(picked, summary, lang, generator, docs,
+                                              config.summary_max, config.summary_budget(out))
+                title = abstractive_title(summary, lang, generator, docs) or title
             except ModelUnavailable:
                 pass  # GuardedGenerator.notice tells the run
-        if title is not None:
-            event.title[lang] = title
-        note = foreign_note(event.summary[lang], lang)
+        # one note per output language, replaced when an event is summarised again (a
+        # batch rerun after a kill restores events that were summarised before it)
+        event.notes = [n for n in event.notes if not n.startswith(f"{out} summary:")]
+        note = foreign_note(summary, lang)
         if note is not None:
-            event.notes.append(note)
+            event.notes.append(note.replace(f"{lang} summary", f"{out} summary", 1))
+        event.summary[out] = [sentence_in_script(s, out) for s in summary]
+        if title is not None:
+            event.title[out] = sentence_in_script(title, out)

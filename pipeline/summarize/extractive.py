@@ -12,7 +12,7 @@ already chosen is refused. Each chosen sentence cites every document that states
 Sentences written in the output language come first: one in another language (which the
 reader gets as a translation, offline a dictionary gloss) enters only for a fact, a figure or
 a known person or organisation, that no sentence in the output language states
-(`foreign_allowed`).
+(`foreign_allowed`), `MAX_FOREIGN` at most.
 """
 
 from __future__ import annotations
@@ -247,6 +247,10 @@ def _score_by_position(cands: list[Candidate],
 
 
 FACT_KINDS = ("num:", "person:", "org:")  # entity keys that are the same in every language
+# sentences in another language beside native ones: the facts a briefing most needs, not a
+# second summary of fact lines (the linking set's local elections with one Japanese edition
+# took 8 of 10)
+MAX_FOREIGN = 3
 
 
 def fact_keys(seg: Segment) -> set[str]:
@@ -282,6 +286,7 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
         return []
     sim, redundant, supports = score_candidates(cands, paraphrase, prefer_lang)
     allowed = foreign_allowed(cands, prefer_lang)
+    capped = not all(allowed) or any(c.seg.lang == prefer_lang for c in cands)
     found = [concepts(c.seg) for c in cands]
     weight = concept_weights(found, [c.doc.id for c in cands])
     cost = [max(output_chars(summary_text(c.seg.text), c.seg.lang, prefer_lang), 1.0)
@@ -290,6 +295,8 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
     covered: set[str] = set()
     used = 0.0
     while len(chosen) < high:
+        if capped and sum(cands[i].seg.lang != prefer_lang for i in chosen) >= MAX_FOREIGN:
+            allowed = [a and c.seg.lang == prefer_lang for a, c in zip(allowed, cands)]
         open_ = [i for i in range(len(cands)) if allowed[i] and i not in chosen
                  and not any(redundant[i, j] for j in chosen)
                  and (not needs_context(cands[i].seg) or cands[i].previous in chosen)

@@ -36,7 +36,7 @@ _UNIT_ROWS = (
     "日元 日圆 円 엔|yen|yen; 人民币 人民幣 人民元 元 块 위안|yuan|yuan; "
     "欧元 歐元 ユーロ 유로|euro|euros; 英镑 英鎊 ポンド 파운드|pound|pounds; "
     "韩元 韓元 ウォン 원|won|won; "
-    "个百分点 個百分點 ポイント 퍼센트포인트 %p|percentage point|percentage points; "
+    "个百分点 個百分點 ポイント 퍼센트포인트 %포인트 %p|percentage point|percentage points; "
     "% パーセント 퍼센트|%|%; 吨 噸 トン 톤|tonne|tonnes; "
     "公斤 千克 キログラム キロ 킬로그램 kg|kg|kg; "
     "平方公里 平方キロメートル 제곱킬로미터|square km|square km; "
@@ -46,7 +46,7 @@ _UNIT_ROWS = (
     "天 日間 日间 일간|day|days; 小时 小時 時間 시간|hour|hours; "
     "分钟 分鐘 分間 분|minute|minutes; 週間 周 주간 주|week|weeks; "
     "岁 歲 歳 세|year old|years old; 倍 배|times|times; 次 回 번|time|times; "
-    "名 人 명|person|people; "
+    "名 人 명|person|people; 가구 세대 世帯 户 戶|household|households; "
     "个 個 つ 개 架 艘 辆 輛 项 項 座 台 件 条 條 位 只 隻 本 枚 家 所 种 種 批||"
 )
 _UNIT = {form: (sing, plur) for row in _UNIT_ROWS.split("; ")
