@@ -37,10 +37,35 @@ _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billi
           "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
 
 
+_UNITS_WORDS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+# spelled-out numbers ("three" = 3): not "one", which is as often a pronoun as a count
+_WORD_VALUE = {w: n for n, w in enumerate(_UNITS_WORDS, 2)} | {
+    w: 10 * n for n, w in enumerate(_TENS_WORDS, 2)}
+_NUMBER_WORD = re.compile(rf"(?<![A-Za-z-])(?P<tens>{'|'.join(_TENS_WORDS)})"
+                          rf"(?:-(?P<unit>one|{'|'.join(_UNITS_WORDS[:8])}))?(?![A-Za-z-])"
+                          rf"|(?<![A-Za-z-])(?P<word>{'|'.join(_UNITS_WORDS)})(?![A-Za-z-])",
+                          re.IGNORECASE)
+
+
+def _word_numbers(text: str) -> set[str]:
+    """Values of spelled-out English numbers: three → 3, twenty-five → 25."""
+    out = set()
+    for m in _NUMBER_WORD.finditer(text):
+        if m["word"]:
+            out.add(str(_WORD_VALUE[m["word"].lower()]))
+        else:
+            unit = m["unit"].lower() if m["unit"] else None
+            out.add(str(_WORD_VALUE[m["tens"].lower()]
+                        + (1 if unit == "one" else _WORD_VALUE.get(unit, 0) if unit else 0)))
+    return out
+
+
 def amounts(text: str) -> set[str]:
     """Numbers as language-free values: `$12 billion`, `12 billion dollars`, `US$12bn`,
     `12,000,000,000` and `120亿美元` all give {"12000000000"}; `40 percent` and `百分之四十`
-    give {"40%"}.
+    give {"40%"}; `three` and `三人` give {"3"}.
 
     CJK amounts go through `cjk_numbers_to_english` first; vague ones (数千亿) are skipped.
     Currency is not compared: glosses render it inconsistently, the value is the fact.
@@ -53,7 +78,7 @@ def amounts(text: str) -> set[str]:
         value = float(m["num"].replace(",", ""))
         value *= _SCALE.get((m["scale"] or m["abbr"] or "").lower(), 1)
         out.add(f"{value:.12g}%" if m["pct"] else f"{value:.12g}")
-    return out
+    return out | _word_numbers(text)
 
 
 def _has(alias: str, text: str) -> bool:

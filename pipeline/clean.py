@@ -36,6 +36,7 @@ class Rule:
     max_chars: int | None = None
     section: bool = False
     rest_of_paragraph: bool = False
+    list_after: bool = False
 
     def matches(self, seg: Segment) -> bool:
         if self.langs and seg.lang not in self.langs:
@@ -64,6 +65,7 @@ def load_rules(path: str | None = None) -> tuple[Rule, ...]:
             max_chars=r.get("max_chars"),
             section=r.get("section", False),
             rest_of_paragraph=r.get("rest_of_paragraph", False),
+            list_after=r.get("list_after", False),
         )
         for r in data["rule"]
     )
@@ -83,20 +85,44 @@ def _is_headline_like(text: str) -> bool:
     return len(_CJK.findall(text)) >= 6 or len(_WORD.findall(text)) >= 3
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-•·*▶▷►◆◇■□○●※→]|\d{1,2}[.)]\s|[①-⑳])")
+LIST_ITEM_MAX_CHARS = 160
+
+
+def is_list_item(text: str) -> bool:
+    """A line of a box or a sidebar: bulleted or numbered, or a short line that does not
+    end like a sentence (a headline in a list of headlines)."""
+    text = text.strip()
+    return bool(_LIST_ITEM.match(text)) or (
+        len(text) <= LIST_ITEM_MAX_CHARS and not text.endswith(_SENTENCE_END + ("다", "요")))
+
+
+def _line_of(doc: Document, seg: Segment) -> str:
+    """The segment with the start of its line in the page (the segmenter drops bullets)."""
+    return doc.text[doc.text.rfind("\n", 0, seg.start) + 1 : seg.end]
+
+
 def apply_rules(doc: Document, rules: tuple[Rule, ...] | None = None) -> None:
     """Mark boilerplate and related segments by the data rules."""
     rules = rules if rules is not None else load_rules()
     in_section = False
     rest_paragraph: tuple[int, str, str] | None = None  # (paragraph, role, rule)
+    in_list: tuple[int, str, str] | None = None  # (paragraph it opened in, role, rule)
     for seg in doc.segments:
         rule = match_rule(seg, rules)
+        if in_list and seg.paragraph != in_list[0] and not is_list_item(_line_of(doc, seg)):
+            in_list = None  # the box or sidebar ends at the first paragraph of prose
         if rule is not None:
             seg.role, seg.rule = rule.role, rule.name  # type: ignore[assignment]
             in_section = in_section or rule.section
             if rule.rest_of_paragraph:
                 rest_paragraph = (seg.paragraph, rule.role, rule.name)
+            if rule.list_after:
+                in_list = (seg.paragraph, rule.role, rule.name)
         elif rest_paragraph and rest_paragraph[0] == seg.paragraph:
             seg.role, seg.rule = rest_paragraph[1], rest_paragraph[2]  # type: ignore[assignment]
+        elif in_list:
+            seg.role, seg.rule = in_list[1], in_list[2]  # type: ignore[assignment]
         elif in_section:
             seg.role, seg.rule = "related", "related_section"
 

@@ -106,3 +106,64 @@ def test_a_declared_title_split_by_an_ideographic_space_stays_the_title():
     titles = [s for _, s in doc.content_segments if s.role == "title"]
     assert titles and titles[0].text.startswith("中国人口、5年連続減")
     assert not [s for s in doc.segments if s.rule == "header_label"]
+
+
+AI_BOX_ARTICLE = """Port strike halts container traffic in Rotterdam
+
+AI Summary
+- Dock workers walked out for 48 hours over automation plans.
+- Container traffic at Europe's largest port stopped on Monday.
+- Talks are set to resume on Thursday.
+
+ROTTERDAM, March 3 (Reuters) - Dock workers at the port of Rotterdam began a 48-hour strike on Monday over plans to automate two container terminals, halting most container traffic at Europe's largest port, the FNV union said.
+
+Most Read
+Celebrity chef opens third restaurant in Lisbon
+Football club fires coach after five straight losses
+Ten gadgets to buy before the holidays
+
+About 1,200 workers joined the walkout, according to the union, which said the operators had refused to guarantee jobs for staff displaced by the new cranes.
+
+The port authority said 35 ships were waiting at anchor and that ferries and bulk cargo were not affected.
+
+hans.devries@example-news.nl
+"""
+
+
+def test_an_ai_summary_box_and_a_headline_sidebar_are_not_body(tmp_path):
+    from pipeline.model import Document
+    from pipeline.run import process_document
+
+    doc = Document(id="rotterdam", text=AI_BOX_ARTICLE, source="t")
+    process_document(doc)
+    roles = {s.text[:30]: (s.role, s.rule) for s in doc.segments}
+    body = " ".join(s.text for _, s in doc.content_segments if s.role == "body")
+    assert "48-hour strike" in body and "35 ships" in body and "1,200 workers" in body
+    for furniture in ("Dock workers walked out", "Talks are set to resume", "Celebrity chef",
+                      "Football club fires", "Ten gadgets", "hans.devries"):
+        assert furniture not in body, furniture
+    assert roles["AI Summary"] == ("boilerplate", "ai_box")
+    assert roles["Most Read"][1] == "headline_sidebar"
+
+
+def test_the_same_furniture_on_an_html_page_stays_out_of_the_summary(tmp_path):
+    """An HTML page: the AI box inside the article, the headline list in an aside."""
+    from pipeline.config import Config
+    from pipeline.run import run
+
+    paras = [p for p in AI_BOX_ARTICLE.split("\n\n")]
+    box = "".join(f"<li>{line[2:]}</li>" for line in paras[1].splitlines()[1:])
+    sidebar = "".join(f"<li><a href='/x{i}'>{h}</a></li>"
+                      for i, h in enumerate(paras[3].splitlines()[1:]))
+    html = (f"<html><head><title>{paras[0]}</title></head><body><article><h1>{paras[0]}</h1>"
+            f"<div class='ai-summary'><h2>AI Summary</h2><ul>{box}</ul></div>"
+            f"<p>{paras[2]}</p><p>{paras[4]}</p><p>{paras[5]}</p></article>"
+            f"<aside><h3>Most Read</h3><ul>{sidebar}</ul></aside></body></html>")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "rotterdam.html").write_text(html, encoding="utf-8")
+    digest = run([tmp_path / "in"], Config()).digest
+    shown = " ".join(s.text for e in digest.events for s in e.summary["en"])
+    assert "48-hour strike" in shown
+    for furniture in ("Dock workers walked out", "Talks are set to resume", "Celebrity chef",
+                      "Football club", "Ten gadgets"):
+        assert furniture not in shown, furniture

@@ -127,3 +127,31 @@ def test_grammar_of_possession_passive_and_tense(glosser: CedictGlossTranslator)
     assert glosser.gloss("一场比赛") == "A competition"
     assert glosser.gloss("美国的经济增长了。") == "US's economy grew."
     assert "saided" not in glosser.gloss("跟我说过话的老人")
+
+
+def test_no_vulgar_sense_is_chosen_for_a_word_that_has_another():
+    """Over all of CC-CEDICT: a headword with any sense free of the vulgar table and of
+    slang/euphemism marks never glosses to a vulgar word (老二 is 'second-eldest child',
+    not its euphemism); a word that is itself vulgar keeps its sense."""
+    import re
+
+    from pipeline.translate.gloss_zh import (SKIP_SENSE, best_sense, clean_sense,
+                                             is_vulgar_sense, load_cedict, vulgar_words)
+
+    bad = []
+    for head, entries in load_cedict().items():
+        senses = [d for e in entries for d in e[3] if not SKIP_SENSE.match(d) and clean_sense(d)]
+        if any(is_vulgar_sense(d) for d in senses) and not all(is_vulgar_sense(d) for d in senses):
+            chosen = best_sense(entries) or ""
+            if vulgar_words() & set(re.findall(r"[a-z]+", chosen.lower())):
+                bad.append((head, chosen))
+    assert not bad, bad[:10]
+    assert best_sense(load_cedict()["老二"]) == "second-eldest child in a family"
+    assert best_sense(load_cedict()["鸡巴"]) == "dick"  # vulgar itself: kept
+
+
+def test_the_korean_bridge_never_reaches_a_vulgar_sense_for_a_news_name():
+    from pipeline.translate.gloss_ko import KoreanGlossTranslator
+
+    out = KoreanGlossTranslator().gloss("로이터통신에 따르면 금리를 인하했다.")
+    assert "penis" not in out.lower()

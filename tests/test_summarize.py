@@ -480,3 +480,17 @@ def test_zh_tw_is_an_output_language_and_others_are_refused():
     assert Config(langs=("en", "zh-TW")).summary_budget("zh-TW") == Config().summary_budget("zh")
     with pytest.raises(ValueError, match="unsupported output language"):
         Config(langs=("en", "zh-HK"))
+
+
+def test_spelled_out_numbers_counters_and_households_pass_the_number_check():
+    """'8개 동 2000가구' is 8 buildings and 2,000 households (never 82,000); 三人 and 'three'
+    are both 3; a wrong figure still fails."""
+    from pipeline.claims import amounts
+    from pipeline.summarize.check import check_translation
+
+    assert amounts("8개 동 2000가구가 대피했다.") == {"8", "2000"}
+    assert check_translation("8 buildings, 2,000 households evacuated.",
+                             ["8개 동 2000가구가 대피했다."]).passed
+    assert check_translation("Three people died.", ["三人死亡。"]).passed
+    assert check_translation("Twenty-five were injured.", ["25명이 다쳤다."]).passed
+    assert not check_translation("Four people died.", ["三人死亡。"]).passed

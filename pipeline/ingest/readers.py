@@ -145,11 +145,14 @@ def _element_text(el: Any) -> str:
 
 
 def _body_paragraphs(body: Any) -> list[str]:
-    """Paragraphs from trafilatura's XML body: one per block, one per list item/table row."""
+    """Paragraphs from trafilatura's XML body: one per block, one per list item/table row.
+    A list item keeps a bullet: the cleaner tells a box of bullets (an AI summary, a
+    sidebar) from the prose after it by that (`clean.is_list_item`)."""
     paragraphs: list[str] = []
     for child in body:
         if child.tag == "list":
-            items = [_element_text(item) for item in child.iter("item")]
+            items = [f"• {text}" for item in child.iter("item")
+                     if (text := _element_text(item)).strip()]
         elif child.tag == "table":
             items = [" ".join(_element_text(c).strip() for c in row) for row in child.iter("row")]
         else:

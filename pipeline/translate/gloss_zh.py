@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from importlib import resources
 from typing import TypeVar
 
 from pipeline.cache import cached
@@ -168,13 +170,34 @@ def clean_sense(definition: str, proper: bool = False) -> str:
     return " ".join(words).strip(" ,;:.")
 
 
+_MARKED_SENSE = re.compile(r"\((?:vulgar|slang|euphemism|offensive|derog\.?|derogatory|"
+                           r"Cantonese|coarse)\)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def vulgar_words() -> frozenset[str]:
+    """The English words of `pipeline/data/vulgar_senses.toml`."""
+    text = resources.files("pipeline.data").joinpath("vulgar_senses.toml").read_text("utf-8")
+    return frozenset(tomllib.loads(text)["words"])
+
+
+def is_vulgar_sense(definition: str) -> bool:
+    """A sense CC-CEDICT marks as slang, vulgar or euphemism, or that says a vulgar word."""
+    if _MARKED_SENSE.search(definition):
+        return True
+    return bool(vulgar_words() & set(re.findall(r"[a-z]+", definition.lower())))
+
+
 def best_sense(entries: Sequence[CedictEntry]) -> str | None:
-    """First usable short sense, common-word entries before names (中 'in' before 'China')."""
+    """First usable short sense, common-word entries before names (中 'in' before 'China');
+    a vulgar, slang or euphemistic sense only when the word has no other (`is_vulgar_sense`)."""
     ordered = sorted(entries, key=is_proper)  # stable: file order within each group
-    senses = [s for e in ordered for d in e[3]
-              if not SKIP_SENSE.match(d) and (s := clean_sense(d, is_proper(e)))]
-    if not senses:
+    found = [(s, is_vulgar_sense(d)) for e in ordered for d in e[3]
+             if not SKIP_SENSE.match(d) and (s := clean_sense(d, is_proper(e)))]
+    if not found:
         return None
+    clean = [s for s, vulgar in found if not vulgar]
+    senses = clean or [s for s, _ in found]
     short = [s for s in senses[:6] if len(s.split()) <= 4]
     return (short or senses)[0]
 
