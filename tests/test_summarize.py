@@ -450,7 +450,7 @@ def test_an_event_with_no_english_source_reads_as_fact_lines_in_english(reduced_
     assert len(facts) >= len(lines) - 1
     for line in facts:
         assert line.detail and line.original is not None
-        assert line.original.text == line.sources[0].text
+        assert line.original.text in line.sources[0].text  # a wire dateline is not shown
     assert any(n.startswith("en summary:") for n in event.notes)
 
 
@@ -494,3 +494,17 @@ def test_spelled_out_numbers_counters_and_households_pass_the_number_check():
     assert check_translation("Three people died.", ["三人死亡。"]).passed
     assert check_translation("Twenty-five were injured.", ["25명이 다쳤다."]).passed
     assert not check_translation("Four people died.", ["三人死亡。"]).passed
+
+
+def test_summary_text_drops_a_wire_leads_dateline_and_byline():
+    cases = {
+        "SEOUL, Jan. 15 (Yonhap) -- South Korea's central bank cut its key rate.":
+            "South Korea's central bank cut its key rate.",
+        "(서울=연합뉴스) 민경환 기자 = 한국은행이 15일 기준금리를 내렸다.": "한국은행이 15일 기준금리를 내렸다.",
+        "[이코노미스트 박지수 기자] 일본은행이 금리를 인상했다.": "일본은행이 금리를 인상했다.",
+        "【北京=三塚聖平】中国国家統計局は17日、総人口を発表した。": "中国国家統計局は17日、総人口を発表した。",
+        "新华社北京1月17日电（记者 王某）国家统计局17日发布数据。": "国家统计局17日发布数据。",
+        "The U.S. (AP) said nothing new.": "The U.S. (AP) said nothing new.",
+    }
+    for text, shown in cases.items():
+        assert summary_text(text) == shown

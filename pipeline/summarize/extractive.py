@@ -75,10 +75,24 @@ _CONNECTIVE = re.compile(
     r"|(?:此外|另外|同时)[，,]\s*|(?:また|さらに|一方)、|(?:또한|한편)\s+)")
 
 
+# A wire lead's dateline and byline, which a summary sentence does not need: "SEOUL, Jan. 15
+# (Yonhap) -- ", "(서울=연합뉴스) 민경환 기자 = ", "[이코노미스트 박지수 기자] ", "【北京=三塚聖平】",
+# "新华社北京1月17日电（记者 王某）", "TAIPEI (Reuters) - "
+_DATELINE_PREFIX = re.compile(
+    r"^(?:[A-Z][A-Z .'-]{1,40}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})? \([A-Z][\w .]{1,30}\) ?(?:--|[-–—]) ?"
+    r"|[(（][^()（）=＝]{1,12}[=＝][^()（）]{1,16}[)）]\s?(?:\S{2,4} ?기자 ?= ?)?"
+    r"|\[[^\[\]]{1,20}기자\]\s?"
+    r"|【[^【】]{1,20}】"
+    r"|(?:新华社|新華社|中新社|中新网|中新網)[^，,。（(]{0,16}电[（(][^）)]{0,20}[）)]\s?)")
+
+
 def summary_text(text: str) -> str:
-    """A sentence as a summary shows it: `display_text` without a leading additive
-    connective ("Additionally, Cove Capital…" → "Cove Capital…")."""
+    """A sentence as a summary shows it: `display_text` without a wire lead's dateline and
+    byline or a leading additive connective ("Additionally, Cove Capital…" → "Cove
+    Capital…")."""
     text = display_text(text)
+    undated = _DATELINE_PREFIX.sub("", text, count=1)
+    text = undated if len(undated) >= len(text) // 3 else text
     rest = _CONNECTIVE.sub("", text, count=1)
     if rest is text or not rest:
         return text
