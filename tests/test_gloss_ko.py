@@ -122,3 +122,22 @@ def test_english_past():
     assert english_past("decide") == "decided"
     assert english_past("try") == "tried"
     assert english_past("about") == "about"
+
+
+def test_news_vocabulary_reads_as_news(ko: KoreanGlossTranslator) -> None:
+    """The real excerpts' worst lines: agencies, rate moves, coalitions, tolls, chip
+    processes and households come out in their news sense."""
+    cases = {
+        "로이터통신에 따르면 한국은행은 기준금리를 인하했다.": ("Reuters", "Bank of Korea", "cut"),
+        "연정 협상이 결렬됐다.": ("Coalition",),
+        "사망자는 12명으로 늘었다.": ("Dead", "12 people"),
+        "14나노미터 반도체 공정을 도입했다.": ("nanometer", "semiconductor", "process"),
+        "8개 동 2000가구가 대피했다.": ("2,000 households evacuated",),
+        "코스피는 0.3% 내린 4305.40에 마감했다.": ("KOSPI", "closed"),
+    }
+    for korean, wanted in cases.items():
+        english = ko.gloss(korean)
+        for word in wanted:
+            assert word in english, (korean, english)
+        for wrong in ("penis", "irrigation", "romantic", "soy sauce", "quilt", "koi"):
+            assert wrong not in english.lower(), (korean, english)

@@ -310,7 +310,12 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
     def _tokens(self, chunk: str) -> list[str]:
         if not chunk.strip():
             return []
-        morphs = [(t.form, t.tag.split("-")[0]) for t in _kiwi().tokenize(chunk)]
+        tokens = _kiwi().tokenize(chunk)
+        # a prefix (XPN) must touch its noun: "가 대피" after a number span is the subject
+        # particle of the number (2,000 households가), not 加 + 대피
+        morphs = [(t.form, "J" if t.tag == "XPN" and (k + 1 == len(tokens)
+                   or tokens[k + 1].start != t.start + t.len) else t.tag.split("-")[0])
+                  for k, t in enumerate(tokens)]
         lexicon = self._lexicon()
         out: list[str] = []
         np_start = -1  # where the current noun phrase begins in `out`
