@@ -14,6 +14,7 @@ POPULATION = "中国人口、5年連続減の13億9940万人　出生数は建�
 def test_a_korean_market_line_keeps_its_move_and_figures():
     line = fact_line(KOSPI_CLOSE, "ko", "en")
     assert line is not None
+    assert line.startswith("Who: KOSPI")  # the Korean news lexicon names it
     assert "What: fall" in line and "0.3%" in line and "4305.40" in line
     assert "magam" not in line  # no gloss words: those stay in the folded detail
 
@@ -37,6 +38,12 @@ def test_labels_and_names_are_in_the_output_language():
 def test_a_title_names_who_and_what_and_one_amount_not_a_duration():
     title = fact_line(POPULATION, "ja", "en", title=True)
     assert title == "China · population, births · 1,399,400,000 people"
+
+
+def test_a_segmenters_first_name_joins_the_glossary_name_after_it():
+    line = fact_line("도널드 트럼프 미국 대통령이 회의 전에 귀국해 스콧 베선트 재무장관이 대리 참석했다.",
+                     "ko", "en")
+    assert line.startswith("Who: Donald Trump, United States, Scot, Besont")
 
 
 def test_longer_terms_win_and_nothing_exact_gives_no_line():

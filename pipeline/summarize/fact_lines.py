@@ -109,6 +109,13 @@ def _name_in(actor, src: Lang, out: Lang) -> str:
         return surface
     if out in ("zh", "ja") and _HAN_ONLY.match(surface) and src in ("zh", "ja"):
         return surface
+    if src == "ko":  # the news lexicon (코스피 KOSPI), else loanword conventions: 스콧 →
+        from pipeline.translate.gloss_ko import load_lexicon, romanize  # Scot, not Seukot
+
+        lexicon = load_lexicon()
+        if out == "en" and lexicon.get(surface):
+            return lexicon[surface]
+        return " ".join(romanize(part, proper=True) for part in surface.split())
     latin = romanised(surface, src)
     return latin.title() if latin and latin != surface else surface
 
@@ -158,6 +165,10 @@ def fact_line(text: str, src: Lang, out: Lang, date: dt.date | None = None,
     and the first figure only, for an event's heading."""
     labels = LABELS.get(out, LABELS["en"])
     actors = actor_spans(text, src)
+    known = [a for a in actors if not a.key.startswith("name:")]
+    # a segmenter's name right before a glossary one is its first part (도널드 트럼프)
+    actors = [a for a in actors if not a.key.startswith("name:")
+              or not any(0 <= g.start - a.end <= 1 for g in known)]
     names = list(dict.fromkeys(_name_in(a, src, out) for a in actors
                                if a.type != "TERM"))[:MAX_NAMES]
     terms = list(dict.fromkeys([_name_in(a, src, out) for a in actors if a.type == "TERM"]
