@@ -71,6 +71,21 @@ def load_rules(path: str | None = None) -> tuple[Rule, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def inline_patterns() -> tuple[re.Pattern[str], ...]:
+    """The packaged `[[inline]]` patterns: text a summary does not show inside a sentence."""
+    data = tomllib.loads(
+        resources.files("pipeline.data").joinpath("boilerplate.toml").read_text("utf-8"))
+    return tuple(re.compile(p) for rule in data.get("inline", []) for p in rule["patterns"])
+
+
+def without_inline_furniture(text: str) -> str:
+    """`text` as a summary shows it: readings after names and the like removed."""
+    for pattern in inline_patterns():
+        text = pattern.sub("", text)
+    return text
+
+
 def match_rule(seg: Segment, rules: tuple[Rule, ...]) -> Rule | None:
     return next((r for r in rules if r.matches(seg)), None)
 

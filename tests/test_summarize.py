@@ -505,6 +505,11 @@ def test_summary_text_drops_a_wire_leads_dateline_and_byline():
         "【北京=三塚聖平】中国国家統計局は17日、総人口を発表した。": "中国国家統計局は17日、総人口を発表した。",
         "新华社北京1月17日电（记者 王某）国家统计局17日发布数据。": "国家统计局17日发布数据。",
         "The U.S. (AP) said nothing new.": "The U.S. (AP) said nothing new.",
+        # readings after a name are inline furniture; an acronym or a Latin name is not
+        "具潤哲（ク・ユンチョル）副首相は利下げを歓迎した。": "具潤哲副首相は利下げを歓迎した。",
+        "李在明（이재명）大統領が述べた。": "李在明大統領が述べた。",
+        "国内総生産（GDP）は5%増えた。": "国内総生産（GDP）は5%増えた。",
+        "戴维·科普利(David Copley)表示。": "戴维·科普利(David Copley)表示。",
     }
     for text, shown in cases.items():
         assert summary_text(text) == shown

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.clean import without_inline_furniture
 from pipeline.dedup.facts import agreement, facts
 from pipeline.embed.base import normalise
 from pipeline.model import Document, Segment, Source
@@ -87,10 +88,11 @@ _DATELINE_PREFIX = re.compile(
 
 
 def summary_text(text: str) -> str:
-    """A sentence as a summary shows it: `display_text` without a wire lead's dateline and
-    byline or a leading additive connective ("Additionally, Cove Capital…" → "Cove
+    """A sentence as a summary shows it: `display_text` without inline furniture (a reading
+    after a name: `clean.without_inline_furniture`), a wire lead's dateline and byline or a
+    leading additive connective ("Additionally, Cove Capital…" → "Cove
     Capital…")."""
-    text = display_text(text)
+    text = without_inline_furniture(display_text(text))
     undated = _DATELINE_PREFIX.sub("", text, count=1)
     text = undated if len(undated) >= len(text) // 3 else text
     rest = _CONNECTIVE.sub("", text, count=1)
