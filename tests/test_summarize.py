@@ -450,7 +450,8 @@ def test_an_event_with_no_english_source_reads_as_fact_lines_in_english(reduced_
     assert len(facts) >= len(lines) - 1
     for line in facts:
         assert line.detail and line.original is not None
-        assert line.original.text in line.sources[0].text  # a wire dateline is not shown
+        # the sentence as summaries show it: no wire dateline, no reading after a name
+        assert line.original.text == summary_text(line.sources[0].text)
     assert any(n.startswith("en summary:") for n in event.notes)
 
 
