@@ -33,14 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.config import Config  # noqa: E402
 from pipeline.eval.linking_set import load_linking_set  # noqa: E402
 from pipeline.model import Event  # noqa: E402
-from pipeline.run import (  # noqa: E402
-    build_embedder,
-    embed_documents,
-    embed_segments,
-    group_events,
-    process_documents,
-    summary_sources,
-)
+from pipeline.run import events_to_summarise  # noqa: E402
 from pipeline.summarize import summarize_event  # noqa: E402
 from pipeline.translate import TranslationRouter  # noqa: E402
 
@@ -86,13 +79,7 @@ def main() -> None:
     ls.documents = [d for d in ls.documents if ls.gold[d.id].lang not in dropped]
     base = Config()
     t0 = time.perf_counter()
-    docs, _ = process_documents(ls.documents, base)
-    embedder = build_embedder(base)
-    events = group_events(docs, base,
-                          lambda b: embed_documents(b, embedder, False, base.embed_chars),
-                          embedder.embed)
-    by_id = {d.id: d for d in docs}
-    embed_segments(summary_sources(events, by_id, base), embedder)
+    docs, events, by_id = events_to_summarise(ls.documents, base)
     langs_of = {d.id: d.main_lang for d in docs}
     figures: dict[str, float] = {}
     for pair in PAIRS:

@@ -252,6 +252,21 @@ def group_events(docs: list[Document], config: Config,
     return cluster_documents(docs, config.cluster_params())
 
 
+def events_to_summarise(documents: Sequence[Document], config: Config
+                        ) -> tuple[list[Document], list[Event], dict[str, Document]]:
+    """Documents already read (a development set, a test's pages) through the per-document
+    stages, duplicates and events, with the sentence vectors summaries need: (documents,
+    events, documents by id), ready for `summarize_event`."""
+    embedder = build_embedder(config)
+    docs, _ = process_documents(documents, config)
+    events = group_events(docs, config,
+                          lambda batch: embed_documents(batch, embedder, False,
+                                                        config.embed_chars), embedder.embed)
+    by_id = {d.id: d for d in docs}
+    embed_segments(summary_sources(events, by_id, config), embedder)
+    return docs, events, by_id
+
+
 def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None,
         show_progress: bool = False, *, window: Window | None = None,
         previous: PreviousDigest | str | Path | None = None) -> RunResult:

@@ -389,8 +389,7 @@ def reduced_coverage():
     Daily report, the Hualien earthquake with no English article; through the pipeline's
     stages (the whole split, so corpus statistics are as usual)."""
     from pipeline.eval.linking_set import load_linking_set
-    from pipeline.run import (build_embedder, embed_documents, embed_segments, group_events,
-                              process_documents, summary_sources)
+    from pipeline.run import events_to_summarise
 
     split = load_linking_set("test")
 
@@ -398,14 +397,8 @@ def reduced_coverage():
         return not ((a.event == "korea-local-elections" and a.lang == "ja" and a.id != EDITION)
                     or (a.event == "quake-hualien" and a.lang == "en"))
 
-    config = Config()
-    docs, _ = process_documents([d for d in split.documents if keep(split.gold[d.id])], config)
-    embedder = build_embedder(config)
-    events = group_events(docs, config,
-                          lambda b: embed_documents(b, embedder, False, config.embed_chars),
-                          embedder.embed)
-    by_id = {d.id: d for d in docs}
-    embed_segments(summary_sources(events, by_id, config), embedder)
+    _, events, by_id = events_to_summarise(
+        [d for d in split.documents if keep(split.gold[d.id])], Config())
     return split, events, by_id
 
 
