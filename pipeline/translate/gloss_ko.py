@@ -155,6 +155,9 @@ def bridge(word: str) -> list[str] | None:
     while i < len(word):
         rest = word[i:]
         known = next((rest[:j] for j in range(len(rest), 1, -1) if rest[:j] in lexicon), None)
+        whole = next(iter(hanja_candidates(rest)), None) if known and known != rest else None
+        if whole is not None and len(whole[0]) == len(rest):
+            known = None  # 유치원 is one headword (幼稚園), not the table's 유치 + 원
         if known:
             out.append(lexicon[known])
             long_piece, i = True, i + len(known)
