@@ -143,3 +143,9 @@ def test_news_vocabulary_reads_as_news(ko: KoreanGlossTranslator) -> None:
             assert word in english, (korean, english)
         for wrong in ("penis", "irrigation", "romantic", "soy sauce", "quilt", "koi"):
             assert wrong not in english.lower(), (korean, english)
+
+
+def test_bound_nouns_have_their_own_senses(ko: KoreanGlossTranslator) -> None:
+    assert "enemy" not in ko.gloss("그는 서울에 간 적이 있다.")  # 간 적이 있다: has been
+    assert "1 place" in ko.gloss("삼성전자가 1위를 차지했다.")
+    assert "after" in ko.gloss("3년 만에 금리를 올렸다.")

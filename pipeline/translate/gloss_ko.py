@@ -29,6 +29,11 @@ from pipeline.translate.gloss_zh import (
 )
 
 _NOUNS = {"NNG", "NNP", "NNB", "XR", "NR"}
+# bound nouns (NNB) whose sense differs from the free noun spelled alike: 간 적이 있다 (has
+# ever), 이번 주 (week), 1차 (round), 그럴 리가 (no way), 3년 만에 (after), 1위 (place), 45세
+# (years old); an empty value drops the word
+_BOUND_NOUNS = {"적": "", "리": "", "차": "", "주": "week", "만": "after", "위": "place",
+                "세": "years old"}
 _NEGATION = {"않", "못하", "아니"}  # VX / VCN stems that negate the verb before them
 _JOIN_SUFFIX = {"XSN"}  # 희토 + 류: the suffix belongs to the noun (希土類)
 _MAX_WORD = 6
@@ -444,6 +449,8 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
         return [] if any(_is_hangul(e) for e in english) else english
 
     def _morph(self, form: str, tag: str) -> list[str]:
+        if tag == "NNB" and form in _BOUND_NOUNS:
+            return [_BOUND_NOUNS[form]] if _BOUND_NOUNS[form] else []
         if tag == "NP" and form in _PRONOUNS:
             return [_PRONOUNS[form]]
         if tag == "MM" and form in _DETERMINERS:
