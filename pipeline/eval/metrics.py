@@ -7,13 +7,10 @@ clustering). CJK text is tokenised with word segmenters, never with tools that d
 
 from __future__ import annotations
 
-import logging
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import pairwise
 from math import comb
 from typing import NamedTuple
@@ -26,6 +23,7 @@ from pipeline.claims import (  # noqa: F401 - the metric and the pipeline's chec
     claims,
     faithfulness,
 )
+from pipeline.tokens import tokenize
 
 
 class PRF(NamedTuple):
@@ -38,50 +36,6 @@ class PRF(NamedTuple):
 
 def _prf(p: float, r: float) -> PRF:
     return PRF(p, r, 2 * p * r / (p + r) if p + r else 0.0)
-
-
-# ------------------------------------------------------------------------- tokenisation
-
-_WORD = re.compile(r"[^\W_]+")  # a run of letters/digits, any script
-_KO_PUNCT = re.compile(r"(?<![0-9])[\W_]|[\W_](?![0-9])")  # keeps 3.5 and 1,000
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-
-
-@cache
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
-@cache
-def _sudachi():
-    from pipeline.analysers import sudachi_tokenizer
-
-    return sudachi_tokenizer("A")
-
-
-def tokenize(text: str, lang: str) -> list[str]:
-    """Word tokens for ROUGE and matching; NFKC, lower-cased, punctuation dropped everywhere.
-
-    zh: jieba words (`lcut`, HMM off so unseen words split the same way on every run);
-    ja: SudachiPy split mode A (shortest units) surface forms; ko: whitespace-separated eojeol
-    (word + particles, 대통령은 stays whole) with punctuation removed except between digits;
-    en and anything else: alphanumeric runs. A token with no letter or digit is dropped.
-    """
-    text = unicodedata.normalize("NFKC", text).lower()
-    if lang == "zh":
-        tokens = _jieba().lcut(text, HMM=False)
-    elif lang == "ja":
-        pieces = re.split(r"(?<=[。！？!?\n])", text)  # SudachiPy refuses inputs over ~49 kB
-        tokens = [m.surface() for piece in pieces for m in _sudachi().tokenize(piece)]
-    elif lang == "ko":
-        tokens = [_KO_PUNCT.sub("", word) for word in text.split()]
-    else:
-        tokens = _WORD.findall(text)
-    return [t for t in tokens if _WORD.search(t)]
 
 
 # --------------------------------------------------------------------------------- ROUGE

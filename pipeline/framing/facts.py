@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.eval.metrics import amounts
+from pipeline.claims import amounts
 from pipeline.framing.common import rounded
 from pipeline.model import Document, Event, Segment, SummarySentence
 from pipeline.summarize.extractive import display_text

@@ -15,11 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipeline.eval.metrics import amounts, tokenize
+from pipeline.claims import amounts
 from pipeline.framing.actors import display_name, glossary_patterns, glossary_spans
 from pipeline.framing.common import CJK, cjk_lang, english_lemma, stop_words
 from pipeline.model import Document
 from pipeline.summarize.extractive import display_text
+from pipeline.tokens import tokenize
 from pipeline.translate.numbers import cjk_numbers_to_english
 
 _NUM_TOKEN = re.compile(r"(?<![A-Za-z0-9.,:])(?<![A-Za-z]-)\d+(?:[.,]\d+)*")
