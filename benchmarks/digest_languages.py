@@ -30,12 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.config import Config  # noqa: E402
-from pipeline.eval.linking_set import load_linking_set  # noqa: E402
-from pipeline.model import Event  # noqa: E402
-from pipeline.run import events_to_summarise  # noqa: E402
-from pipeline.summarize import summarize_event  # noqa: E402
-from pipeline.translate import TranslationRouter  # noqa: E402
+from pipeline.config import Config
+from pipeline.eval.linking_set import load_linking_set
+from pipeline.model import Event
+from pipeline.run import events_to_summarise
+from pipeline.summarize import summarize_event
+from pipeline.translate import TranslationRouter
 
 PAIRS = (("en", "zh"), ("ja", "ko"))
 

@@ -37,9 +37,10 @@ _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billi
           "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
 
 
-_UNITS_WORDS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                "eighteen", "nineteen")
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 # spelled-out numbers ("three" = 3): not "one", which is as often a pronoun as a count
 _WORD_VALUE = {w: n for n, w in enumerate(_UNITS_WORDS, 2)} | {
     w: 10 * n for n, w in enumerate(_TENS_WORDS, 2)}

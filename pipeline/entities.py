@@ -36,6 +36,16 @@ def load_glossary() -> tuple[dict, ...]:
     return tuple(tomllib.loads(text)["entity"])
 
 
+@lru_cache(maxsize=1)
+def _glossary_by_id() -> dict[str, dict]:
+    return {e["id"]: e for e in load_glossary()}
+
+
+def glossary_entry(entity_id: str) -> dict | None:
+    """The glossary entry with this id (its names in each language), or None."""
+    return _glossary_by_id().get(entity_id)
+
+
 @cache
 def _ruler(script: str):
     """One blank pipeline per script: 'latin' (English) or 'cjk' (characters)."""

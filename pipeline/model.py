@@ -15,7 +15,7 @@ SCHEMA = "newsdigest/digest@1"
 Lang = str  # "en" | "zh" | "ja" | "ko" | "und"
 Role = Literal["title", "body", "boilerplate", "related"]
 Tier = Literal["original", "facts", "gloss", "nmt", "llm"]
-TIERS: tuple[str, ...] = ("original", "gloss", "nmt", "llm")
+TIERS: tuple[str, ...] = ("original", "facts", "gloss", "nmt", "llm")
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "zh", "ja", "ko")
 # output languages: the supported ones, and Chinese in traditional characters (zh is simplified)
 OUTPUT_LANGS: tuple[str, ...] = (*SUPPORTED_LANGS, "zh-TW")

@@ -135,8 +135,14 @@ def test_no_vulgar_sense_is_chosen_for_a_word_that_has_another():
     not its euphemism); a word that is itself vulgar keeps its sense."""
     import re
 
-    from pipeline.translate.gloss_zh import (SKIP_SENSE, best_sense, clean_sense,
-                                             is_vulgar_sense, load_cedict, vulgar_words)
+    from pipeline.translate.gloss_zh import (
+        SKIP_SENSE,
+        best_sense,
+        clean_sense,
+        is_vulgar_sense,
+        load_cedict,
+        vulgar_words,
+    )
 
     bad = []
     for head, entries in load_cedict().items():

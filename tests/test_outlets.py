@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.dedup import mark_copies, mark_translations
-from pipeline.dedup.outlets import credited_houses, house_keys, house_of_name, host_name, strangers
+from pipeline.dedup.outlets import credited_houses, host_name, house_keys, house_of_name, strangers
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 from pipeline.run import process_document

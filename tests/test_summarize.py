@@ -328,8 +328,8 @@ def test_fragments_only_and_title_only_events_get_a_labelled_entry(tmp_path):
     (frag,) = frag_digest.events
     assert frag.notes[0] == NOTE_LEAD
     # the Chinese summary says what it drew on: the English article, through the gloss
-    assert frag.notes[1:] == ["zh summary: 3 of 3 sentences from 1 source in en (gloss): "
-                              "no zh source states their facts"]
+    assert frag.notes[1:] == [("zh summary: 3 of 3 sentences from 1 source in en (gloss): "
+                               "no zh source states their facts")]
     assert [s.text for s in frag.summary["en"]] == ["Quake hits.", "Many hurt.", "More soon."]
     assert all(s.sources[0].document == "frag" for s in frag.summary["en"])
     assert NOTE_LEAD in render_markdown(digest_to_dict(frag_digest))
@@ -454,7 +454,7 @@ def test_one_chinese_script_per_digest_and_the_published_form_in_the_sources(red
     summary in traditional (OpenCC, phrase by phrase), and each source keeps its own form."""
     from pipeline.summarize.script import in_script
 
-    event, by_id = _summarised(reduced_coverage, "quake-hualien", ("zh", "en"))
+    event, _ = _summarised(reduced_coverage, "quake-hualien", ("zh", "en"))
     zh = [s for s in event.summary["zh"] if s.tier == "original"]
     traditional = [s for s in zh if s.sources[0].text != s.text]
     assert traditional, "a traditional-script source is shown converted"

@@ -23,11 +23,11 @@ from pipeline.dedup.text import normalise_text
 from pipeline.model import Document
 
 # labels of public suffixes and of the .example hosts of written test pages: never a name
-_SUFFIX_LABELS = frozenset(
-    "com net org edu gov co or ne go ac info biz news tv kr jp cn tw hk sg uk us de fr au "
-    "in example test".split())
+_SUFFIX_LABELS = frozenset((
+    "com", "net", "org", "edu", "gov", "co", "or", "ne", "go", "ac", "info", "biz", "news", "tv",
+    "kr", "jp", "cn", "tw", "hk", "sg", "uk", "us", "de", "fr", "au", "in", "example", "test"))
 # host labels that name a service, not a house (english.news.cn, m.news.example)
-_GENERIC_LABELS = frozenset("news www m mobile en english world global".split())
+_GENERIC_LABELS = frozenset(("news", "www", "m", "mobile", "en", "english", "world", "global"))
 _LATIN = re.compile(r"^[a-z0-9 ]+$")
 
 
@@ -99,10 +99,15 @@ def outlet_key(outlet: str) -> str:
 
 def house_keys(doc: Document) -> frozenset[str]:
     """Every key naming the document's house (empty: nothing says who published it)."""
+    return _house_keys(doc.outlet, doc.url)
+
+
+@lru_cache(maxsize=65536)
+def _house_keys(outlet: str | None, url: str | None) -> frozenset[str]:
     keys: set[str] = set()
-    if doc.outlet and doc.outlet.strip():
-        keys.add(outlet_key(doc.outlet))
-    host = urlsplit(doc.url).hostname if doc.url else None
+    if outlet and outlet.strip():
+        keys.add(outlet_key(outlet))
+    host = urlsplit(url).hostname if url else None
     if host:
         house = house_of_host(host)
         name = host_name(host)
@@ -119,9 +124,15 @@ def is_wire(doc: Document) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """`normalise_text` of a page, kept: one page meets several candidates."""
+    return normalise_text(text)
+
+
+@lru_cache(maxsize=4096)
 def credited_houses(text: str) -> frozenset[str]:
     """Houses of the table whose names the text states (an agency credit, a `据路透社`)."""
-    folded = normalise_text(text)
+    folded = _folded(text)
     return frozenset(f"house:{house}" for name, house in _table()[0].items()
                      if len(name) >= 3 and _contains(folded, name))
 
@@ -144,6 +155,6 @@ def strangers(a: Document, b: Document) -> bool:
         return False
     plain_a = {k.split(":", 1)[1] for k in keys_a if k.startswith("name:")}
     plain_b = {k.split(":", 1)[1] for k in keys_b if k.startswith("name:")}
-    folded_a, folded_b = normalise_text(text_a), normalise_text(text_b)
+    folded_a, folded_b = _folded(text_a), _folded(text_b)
     return not (any(_contains(folded_a, n) for n in plain_b)
                 or any(_contains(folded_b, n) for n in plain_a))

@@ -24,9 +24,9 @@ import numpy as np
 from pipeline.dedup.alignment import Embed, is_translation_pair
 from pipeline.dedup.copies import copy_text
 from pipeline.dedup.facts import agreement, facts
+from pipeline.dedup.outlets import strangers
 from pipeline.embed.base import normalise
 from pipeline.model import Document, publication_order
-from pipeline.dedup.outlets import strangers
 
 # characters per English character, measured on FLORES-200 and NTREX-128 (en 1.0)
 CHARS_PER_ENGLISH_CHAR = {"en": 1.0, "zh": 0.35, "zh-hant": 0.37, "ja": 0.45, "ko": 0.52}

@@ -42,8 +42,8 @@ LANG_NAMES: dict[str, str] = {
 #: What each tier means for a reader deciding how far to trust a text; order = trust ladder.
 TIER_LEGEND: tuple[tuple[str, str], ...] = (
     ("original", "source text, as published"),
-    ("facts", "names, event type, dates and figures read exactly from a sentence in another "
-     "language (its word-by-word gloss folded beside, the original cited)"),
+    ("facts", ("names, event type, dates and figures read exactly from a sentence in another "
+               "language (its word-by-word gloss folded beside, the original cited)")),
     ("gloss", "offline dictionary gloss, word-by-word: read with care"),
     ("nmt", "neural machine translation"),
     ("llm", "translated or written by a large language model"),

@@ -23,8 +23,6 @@ from pipeline.summarize.abstractive import (
     abstractive_title,
 )
 from pipeline.summarize.check import check_translation
-from pipeline.summarize.fact_lines import fact_line
-from pipeline.summarize.script import sentence_in_script
 from pipeline.summarize.extractive import (
     Selected,
     headline,
@@ -32,6 +30,8 @@ from pipeline.summarize.extractive import (
     select,
     summary_text,
 )
+from pipeline.summarize.fact_lines import fact_line
+from pipeline.summarize.script import sentence_in_script
 
 NOTE_LEAD = ("no sentence met the summary filters (all fragments, questions or talk): the "
              "lead sentences of the most central article are shown")
@@ -79,11 +79,10 @@ def _in_lang(text: str, src: str, lang: str, sources: list[Source],
                                and (title or (src, lang) not in READABLE_GLOSS)):
         line = fact_line(text, src, lang, date, title=title)
         if line is not None and check_translation(line, [s.text for s in sources]).passed:
-            return SummarySentence(line, lang, "facts", sources, backend="fact-line",
-                                   original=Source(sources[0].document, sources[0].segment,
-                                                   src, text),
-                                   detail=None if result.untranslated else result.text), \
-                None if result.untranslated else result
+            original = Source(sources[0].document, sources[0].segment, src, text)
+            if result.untranslated:
+                return _fact_sentence(line, lang, sources, original), None
+            return _fact_sentence(line, lang, sources, original, result.text), result
     check = None
     if not result.untranslated:
         verdict = check_translation(result.text, [s.text for s in sources])
@@ -179,9 +178,15 @@ def _lead_fact_title(doc: Document, lang: str) -> SummarySentence | None:
         line = fact_line(seg.text, seg.lang, lang, doc.date, title=True)
         if line is not None:
             source = Source(doc.id, index, seg.lang, seg.text)
-            return SummarySentence(line, lang, "facts", [source], backend="fact-line",
-                                   original=source)
+            return _fact_sentence(line, lang, [source], source)
     return None
+
+
+def _fact_sentence(line: str, lang: str, sources: list[Source], original: Source,
+                   gloss: str | None = None) -> SummarySentence:
+    """A fact line as a summary sentence: the original beside it, its gloss folded."""
+    return SummarySentence(line, lang, "facts", sources, backend="fact-line",
+                           original=original, detail=gloss)
 
 
 class GuardedGenerator:
@@ -235,15 +240,21 @@ def with_editions(members: list[Document], event: Event, docs: dict[str, Documen
     return [d for m in members for d in [m] + sorted(editions.get(m.id, []), key=lambda c: c.id)]
 
 
-def foreign_note(summary: list[SummarySentence], lang: str) -> str | None:
-    """How many sources in other languages a summary in `lang` drew on, and how."""
+def note_prefix(out: str) -> str:
+    """How a summary's note in output language `out` starts (`foreign_note`)."""
+    return f"{out} summary:"
+
+
+def foreign_note(summary: list[SummarySentence], lang: str, out: str) -> str | None:
+    """How many sources in other languages a summary in `lang` (shown as output language
+    `out`: zh-TW for traditional Chinese) drew on, and how."""
     foreign = [s for s in summary if s.tier != "original" or s.lang != lang]
     if not foreign:
         return None
     docs = {s.sources[0].document for s in foreign}
     langs = sorted({s.sources[0].lang for s in foreign})
     tiers = sorted({"untranslated" if s.untranslated else s.tier for s in foreign})
-    return (f"{lang} summary: {len(foreign)} of {len(summary)} sentences from "
+    return (f"{note_prefix(out)} {len(foreign)} of {len(summary)} sentences from "
             f"{len(docs)} source{'s' if len(docs) > 1 else ''} in {', '.join(langs)} "
             f"({', '.join(tiers)}): no {lang} source states their facts")
 
@@ -280,10 +291,10 @@ def summarize_event(event: Event, docs: dict[str, Document], config: Config,
                 pass  # GuardedGenerator.notice tells the run
         # one note per output language, replaced when an event is summarised again (a
         # batch rerun after a kill restores events that were summarised before it)
-        event.notes = [n for n in event.notes if not n.startswith(f"{out} summary:")]
-        note = foreign_note(summary, lang)
+        event.notes = [n for n in event.notes if not n.startswith(note_prefix(out))]
+        note = foreign_note(summary, lang, out)
         if note is not None:
-            event.notes.append(note.replace(f"{lang} summary", f"{out} summary", 1))
+            event.notes.append(note)
         event.summary[out] = [sentence_in_script(s, out) for s in summary]
         if title is not None:
             event.title[out] = sentence_in_script(title, out)

@@ -302,7 +302,8 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
         return []
     sim, redundant, supports = score_candidates(cands, paraphrase, prefer_lang)
     allowed = foreign_allowed(cands, prefer_lang)
-    capped = not all(allowed) or any(c.seg.lang == prefer_lang for c in cands)
+    native = [c.seg.lang == prefer_lang for c in cands]
+    foreign_cap = MAX_FOREIGN if any(native) else len(cands)
     found = [concepts(c.seg) for c in cands]
     weight = concept_weights(found, [c.doc.id for c in cands])
     cost = [max(output_chars(summary_text(c.seg.text), c.seg.lang, prefer_lang), 1.0)
@@ -311,9 +312,9 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
     covered: set[str] = set()
     used = 0.0
     while len(chosen) < high:
-        if capped and sum(cands[i].seg.lang != prefer_lang for i in chosen) >= MAX_FOREIGN:
-            allowed = [a and c.seg.lang == prefer_lang for a, c in zip(allowed, cands)]
-        open_ = [i for i in range(len(cands)) if allowed[i] and i not in chosen
+        foreign_open = sum(not native[i] for i in chosen) < foreign_cap
+        open_ = [i for i in range(len(cands))
+                 if allowed[i] and (native[i] or foreign_open) and i not in chosen
                  and not any(redundant[i, j] for j in chosen)
                  and (not needs_context(cands[i].seg) or cands[i].previous in chosen)
                  and (used + cost[i] <= budget or len(chosen) < low)]

@@ -24,7 +24,7 @@ from importlib import resources
 from pipeline.dedup.text import fold_script
 from pipeline.framing.actors import actor_spans
 from pipeline.model import Lang
-from pipeline.translate.numbers import find_cjk_numbers
+from pipeline.translate.numbers import MONTHS, find_cjk_numbers
 
 LABELS: dict[str, tuple[str, str, str, str]] = {  # who, what, when, figures
     "en": ("Who", "What", "When", "Figures"),
@@ -37,9 +37,7 @@ MAX_NAMES = 4
 MAX_FIGURES = 6
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_DATE_TEXT = re.compile(rf"^(?:(?:{'|'.join(_MONTHS)})\b|the \d+(?:st|nd|rd|th)$|\d{{4}}$|FY)")
+_DATE_TEXT = re.compile(rf"^(?:(?:{'|'.join(MONTHS)})\b|the \d+(?:st|nd|rd|th)$|\d{{4}}$|FY)")
 _BARE_DAY = re.compile(r"^the (\d+)(?:st|nd|rd|th)$")
 # Arabic figures no unit rule caught (an index close, 4305.40), in any language
 _FIGURE = re.compile(r"(?<![A-Za-z0-9.,])(?:[$€£¥]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?"
@@ -49,34 +47,31 @@ _EN_AMOUNT = re.compile(r"(?:[$€£¥]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|percent(?:
                         r"(?:thousand|million|billion|trillion)|won|yen|yuan|people|"
                         r"tonnes|km|kilometers|years?|months?|days?|hours?)?",
                         re.IGNORECASE)
-_EN_DATE = re.compile(rf"\b(?:{'|'.join(m[:3] for m in _MONTHS)})[a-z]*\.? \d{{1,2}}\b")
+_EN_DATE = re.compile(rf"\b(?:{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.? \d{{1,2}}\b")
 
 
 @cache
-def _terms() -> tuple[tuple[str, str, str], ...]:
-    """(form, language, term id) for every form, longest first; the id is the term's English."""
+def _term_table() -> tuple[tuple[tuple[str, str, str], ...], dict[str, dict[str, str]]]:
+    """((form, language, term id) for every form, longest first; term id → language → the
+    form shown). The id is the term's English."""
     text = resources.files("pipeline.data").joinpath("event_terms.toml").read_text("utf-8")
     rows = []
+    shown: dict[str, dict[str, str]] = {}
     for term in tomllib.loads(text)["term"]:
         for lang in ("en", "zh", "ja", "ko"):
-            for form in term.get(lang, []):
+            forms = term.get(lang, [])
+            for form in forms:
                 rows.append((fold_script(form) if lang == "zh" else form, lang, term["en"][0]))
-    return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
-
-
-@cache
-def _term_names() -> dict[str, dict[str, str]]:
-    """term id → language → the form shown."""
-    text = resources.files("pipeline.data").joinpath("event_terms.toml").read_text("utf-8")
-    return {t["en"][0]: {lang: t[lang][0] for lang in ("en", "zh", "ja", "ko") if t.get(lang)}
-            for t in tomllib.loads(text)["term"]}
+            if forms:
+                shown.setdefault(term["en"][0], {})[lang] = forms[0]
+    return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0]))), shown
 
 
 def event_terms(text: str, lang: Lang) -> list[str]:
     """Term ids the text states, in text order, longer forms first where they overlap."""
     haystack = fold_script(text) if lang == "zh" else text
     taken: list[tuple[int, int, str]] = []
-    for form, form_lang, term in _terms():
+    for form, form_lang, term in _term_table()[0]:
         if form_lang != lang:
             continue
         if lang == "en":
@@ -95,11 +90,11 @@ def _name_in(actor, src: Lang, out: Lang) -> str:
     """A name as a reader of `out` can read it: the glossary's form in `out`, else the
     source's own spelling where the script is shared (Han between zh and ja), else a
     romanisation."""
-    from pipeline.entities import load_glossary
+    from pipeline.entities import glossary_entry
     from pipeline.names import romanised
 
     if not actor.key.startswith("name:"):
-        entry = next((e for e in load_glossary() if e["id"] == actor.key), None)
+        entry = glossary_entry(actor.key)
         if entry and entry.get(out):
             return entry[out][0]
         if out == "en":
@@ -130,7 +125,7 @@ def _when(rendered: str, date: dt.date | None) -> str:
     if day > date.day:  # a day after publication: the month before
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     try:
-        return f"{_MONTHS[month - 1]} {dt.date(year, month, day).day}"
+        return f"{MONTHS[month - 1]} {dt.date(year, month, day).day}"
     except ValueError:
         return rendered
 
@@ -147,9 +142,10 @@ def _figures_and_dates(text: str, lang: Lang, date: dt.date | None) -> tuple[lis
     figures: list[str] = []
     dates: list[str] = []
     for _, _, rendered in spans:
-        (dates if _DATE_TEXT.match(rendered) else figures).append(_when(rendered, date)
-                                                                  if _DATE_TEXT.match(rendered)
-                                                                  else rendered)
+        if _DATE_TEXT.match(rendered):
+            dates.append(_when(rendered, date))
+        else:
+            figures.append(rendered)
     rest = list(text)
     for start, end, _ in spans:
         rest[start:end] = [" "] * (end - start)
@@ -172,7 +168,7 @@ def fact_line(text: str, src: Lang, out: Lang, date: dt.date | None = None,
     names = list(dict.fromkeys(_name_in(a, src, out) for a in actors
                                if a.type != "TERM"))[:MAX_NAMES]
     terms = list(dict.fromkeys([_name_in(a, src, out) for a in actors if a.type == "TERM"]
-                               + [_term_names()[t].get(out, t) for t in event_terms(text, src)]))
+                               + [_term_table()[1][t].get(out, t) for t in event_terms(text, src)]))
     figures, dates = _figures_and_dates(text, src, date)
     figures = list(dict.fromkeys(figures))
     if title:  # a duration (5 years) does not say what happened; an amount does

@@ -24,7 +24,7 @@ _SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000
           "십": 10, "백": 100, "천": 1000}
 _BIG = {"万": 10**4, "萬": 10**4, "만": 10**4, "亿": 10**8, "億": 10**8, "억": 10**8,
         "兆": 10**12, "조": 10**12}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
                   "ninth", "tenth")
@@ -224,14 +224,14 @@ def _date(m: re.Match[str]) -> str | None:
         return f"FY{year}" if m["fy"] == "度" else f"{year}s"
     if month is None:
         return str(year)
-    return f"{_MONTHS[month - 1]} {day}, {year}" if day else f"{_MONTHS[month - 1]} {year}"
+    return f"{MONTHS[month - 1]} {day}, {year}" if day else f"{MONTHS[month - 1]} {year}"
 
 
 def _month_day(m: re.Match[str]) -> str | None:
     month, day = _date_part(m["m"], 1, 12), _date_part(m["d"], 1, 31)
     if month is None or (m["d"] and day is None):
         return None
-    return f"{_MONTHS[month - 1]} {day}" if day else _MONTHS[month - 1]
+    return f"{MONTHS[month - 1]} {day}" if day else MONTHS[month - 1]
 
 
 def _day(m: re.Match[str]) -> str | None:
@@ -357,9 +357,9 @@ def _plural(word: str) -> str:
     return word[:-1] + "ies" if word.endswith("y") and word[-2] not in "aeiou" else word + "s"
 
 
-_EN_MON = {name.lower()[:3]: i + 1 for i, name in enumerate(_MONTHS)}
+_EN_MON = {name.lower()[:3]: i + 1 for i, name in enumerate(MONTHS)}
 _MON_RE = r"(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.|" \
-          + "|".join(_MONTHS) + r")"
+          + "|".join(MONTHS) + r")"
 _UNIT_WORDS = sorted({w for k in _EN_UNITS if k[0].isalpha() for w in (k, _plural(k))}
                      | {"persons", "US dollars"}, key=lambda w: (-len(w), w))
 _EN_QTY = re.compile(
@@ -374,7 +374,7 @@ _YEAR_EN = r"(?:,?\s+(?P<y>[0-9]{4})\b)?"
 _EN_MDY = re.compile(rf"\b{_MON_RE}\s+{_DAY_EN}{_YEAR_EN}")
 _EN_DMY = re.compile(rf"\b{_DAY_EN}\s+(?:of\s+)?{_MON_RE}{_YEAR_EN}")
 _EN_MY = re.compile(rf"\b{_MON_RE},?\s+(?P<y>[0-9]{{4}})\b")
-_EN_MONTH = re.compile(r"\b(?P<mon>" + "|".join(m for m in _MONTHS if m != "May") + r")\b")
+_EN_MONTH = re.compile(r"\b(?P<mon>" + "|".join(m for m in MONTHS if m != "May") + r")\b")
 _EN_YEAR = re.compile(
     r"(?<![\w$€£.,/-])(?P<y>(?:19|20)[0-9]{2})(?P<s>s)?(?![\w%/-]|,[0-9]|\.[0-9])"
 )
