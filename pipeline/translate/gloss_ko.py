@@ -16,10 +16,19 @@ from functools import lru_cache
 from importlib import resources
 
 from pipeline.cache import cached
-from pipeline.translate.english_verbs import past
+from pipeline.translate.clause_order_ko import (
+    ARTICLE,
+    QUOTE_ENDINGS,
+    TENSE,
+    ClauseOrder,
+    place_articles,
+)
+from pipeline.translate.english_verbs import gerund, irregular, participle, past
 from pipeline.translate.gloss_zh import (
     PUNCT,
     SKIP_SENSE,
+    find_cjk_numbers,
+    join_gloss,
     CjkToEnglishGloss,
     _jieba,
     best_sense,
@@ -189,11 +198,19 @@ _NOT_VERBS = {"for", "about", "through", "on", "not", "same", "right", "can", "w
               "according", "against", "in", "to", "from", "like", "as", "and", "or", "very"}
 
 
+@lru_cache(maxsize=1)
+def _past_tense() -> frozenset[str]:
+    return frozenset(forms[0] for forms in irregular().values())
+
+
 def english_past(gloss: str) -> str:
     """'say' → 'said', 'come out' → 'came out', 'not know' → 'did not know'."""
     head = gloss.partition(" ")[0]
     if not head or not head.isalpha() or not head.islower() or head in _NOT_VERBS:
         return gloss
+    if head not in irregular() and (head in _past_tense() or (
+            head.endswith("ed") and not head.endswith("eed") and len(head) > 4)):
+        return gloss  # already past: "continued", "held" (not "need", "come")
     if head == "be":
         return gloss
     return past(gloss)
@@ -286,6 +303,14 @@ _PRONOUNS = {"그": "he", "그녀": "she", "그들": "they", "그녀들": "they"
 _DETERMINERS = {"한": "a", "그": "the", "이": "this", "저": "that", "각": "each", "전": "former"}
 _POSSESSIVE = {"he": "his", "she": "her", "they": "their", "we": "our", "I": "my", "you": "your",
                "it": "its", "themselves": "their own", "who": "whose"}
+_ARTICLE_BLOCKERS = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her",
+                     "their", "our", "my", "your", "all", "each", "every", "some", "many",
+                     "more", "most", "no", "any", "other", "such", "several", "both", "another",
+                     "which", "what", "former", "whose", "one", "two", "three"}
+_NOT_ADJECTIVES = {"not", "have", "be", "there", "do"}  # 없다 "not have" takes no "is"
+_FUTURE_ETM = {("ᆯ", "ETM"), ("을", "ETM"), ("ㄹ", "ETM")}  # 할 것이다: will do
+_BARE_NOUNS = {"today", "tomorrow", "yesterday", "now", "currently", "recently", "home",
+               "tonight", "everyone", "everything", "someone", "nothing", "nobody"}
 _PAST_EP = ("었", "았", "였", "ㅆ", "었었", "았었")
 _PLURAL_SUFFIX = {"들"}
 _DROP_SUFFIX = {"적", "님", "씨", "째", "간", "상", "별", "용", "형"}
@@ -304,6 +329,77 @@ def plural(gloss: str) -> str:
     return gloss + "s"
 
 
+def _tense_of(english: str, morphs: list[tuple[str, str]], at: int, stop: int) -> str:
+    """An untensed verb's form from its ending: a past relative (출연한 "appeared") is past;
+    a linked clause (출연하고, 들어가서) takes the tense of the sentence's last verb, so it is
+    marked for `ClauseOrder` to settle when the sentence ends."""
+    first = next(((f, t) for f, t in morphs[at:stop] if t != "EP"), ("", ""))
+    if first[1] == "ETM" and first[0] in ("ᆫ", "은", "던"):
+        return english_past(english)
+    after = next((t for _, t in morphs[at:] if not t.startswith("E")), "")
+    if first[1] == "EC" and after != "VX":
+        return TENSE + english
+    return english
+
+
+def _ending(morphs: list[tuple[str, str]], at: int) -> str:
+    """The tag of the first ending after a stem, past the tense (EP): EF, EC, ETM, ETN."""
+    while at < len(morphs) and morphs[at][1] == "EP":
+        at += 1
+    return morphs[at][1] if at < len(morphs) and morphs[at][1].startswith("E") else ""
+
+
+def _be(english: list[str], ending: str, past: bool) -> list[str]:
+    """"be arrested": "was arrested" ending a clause, "arrested" before a noun (체포된 남성)."""
+    rest = english[0].partition(" ")[2]
+    if ending in ("EF", "EC"):
+        return [f"{'was' if past else 'is'} {rest}".strip(), *english[1:]]
+    if ending in ("ETM", "ETN") and rest:
+        return [rest, *english[1:]]
+    return english
+
+
+def _predicate(morphs: list[tuple[str, str]], at: int) -> bool:
+    """The adjective ends a sentence or a quotation (작다, 작았다고), not a noun's modifier
+    (작은) or a chain (작고 싸다, 작지 않다), where "is" would stand twice or wrongly."""
+    while at < len(morphs) and morphs[at][1] == "EP":
+        at += 1
+    return at < len(morphs) and (morphs[at][1] == "EF" or morphs[at][0] in QUOTE_ENDINGS)
+
+
+_NOUN_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ity", "ness", "ship", "ism", "ist",
+                 "ure", "age", "ery", "ory", "ics", "al", "er", "or", "ee", "ant", "ent", "y")
+
+
+def _verb_like(english: str) -> bool:
+    """A Sino-Korean noun + 하다 reads as a verb ("increase", "withdraw") unless its English
+    is plainly a noun ("announcement", "agreement"): only then does it take the past."""
+    head = english.split(" ")[0]
+    return head.isalpha() and head.islower() and (
+        head in irregular() or not head.endswith(_NOUN_ENDINGS))
+
+
+def _passive(english: list[str], morphs: list[tuple[str, str]], at: int,
+             past: bool) -> list[str]:
+    """Noun + 되다 is the passive: 체포됐다 "was arrested", 체포된 남성 "arrested man"."""
+    done = [participle(english[0]), *english[1:]]
+    while at < len(morphs) and morphs[at][1] == "EP":
+        at += 1
+    if at < len(morphs) and morphs[at][1] in ("ETM", "ETN"):
+        return done
+    return ["was" if past else "is", *done]
+
+
+def _takes_article(out: list[str], english: str) -> bool:
+    """A common noun opening a noun phrase may take "the" unless a determiner, possessive or
+    number already stands before it."""
+    if (not english[:1].islower() or english.split()[0] in _ARTICLE_BLOCKERS
+            or english in _BARE_NOUNS):
+        return False
+    before = out[-1].split()[-1] if out and out[-1].strip() else ""
+    return not (before.lower() in _ARTICLE_BLOCKERS or before[:1].isdigit())
+
+
 class KoreanGlossTranslator(CjkToEnglishGloss):
     """ko → en word gloss (tier "gloss"); analyser and indexes load on first use."""
 
@@ -315,9 +411,38 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
         self._merged: dict[str, str] | None = None
         self._cache: dict[str, list[str]] = {}
 
+    def gloss(self, text: str) -> str:
+        """As the base class, but one word list for the whole text, so a clause that runs
+        across a number (2000가구가 대피했다) still has its verb moved after its subject."""
+        if not text.strip():
+            return ""
+        out: list[str] = []
+        clauses = ClauseOrder(out, english_past)
+        pos = 0
+        for start, end, english in find_cjk_numbers(text):
+            self._append(text[pos:start], out, clauses, after_number=pos > 0)
+            clauses.words_added()
+            out.append(english)
+            pos = end
+        self._append(text[pos:], out, clauses, after_number=pos > 0)
+        clauses.end_clause("")
+        clauses.settle_tense()
+        return join_gloss(place_articles(out))
+
     def _tokens(self, chunk: str) -> list[str]:
+        out: list[str] = []
+        clauses = ClauseOrder(out, english_past)
+        self._append(chunk, out, clauses)
+        clauses.end_clause("")
+        clauses.settle_tense()
+        return out
+
+    def _append(self, chunk: str, out: list[str], clauses: ClauseOrder,
+                after_number: bool = False) -> None:
+        """Gloss one stretch between number spans onto `out`, telling `clauses` where
+        subjects and verbs are."""
         if not chunk.strip():
-            return []
+            return
         tokens = _kiwi().tokenize(chunk)
         # a prefix (XPN) must touch its noun: "가 대피" after a number span is the subject
         # particle of the number (2,000 households가), not 加 + 대피
@@ -325,7 +450,6 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                    or tokens[k + 1].start != t.start + t.len) else t.tag.split("-")[0])
                   for k, t in enumerate(tokens)]
         lexicon = self._lexicon()
-        out: list[str] = []
         np_start = -1  # where the current noun phrase begins in `out`
         verb_start = -1  # where the last verb's English begins
         held: list[str] | None = None  # "A" of "A의 B", waiting for B to close
@@ -352,6 +476,10 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 form = form + nxt[0]
                 i += 1
                 nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
+            while tag in ("NNG", "NNP") and nxt[1] in ("NNG", "NNP") and form + nxt[0] in lexicon:
+                form = form + nxt[0]  # 도어 + 벨: the table's compound 도어벨 doorbell
+                i += 1
+                nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
             while tag in _NOUNS and nxt[1] == "XSN":
                 if form + nxt[0] in lexicon or nxt[0] not in _PLURAL_SUFFIX | _DROP_SUFFIX:
                     form = form + nxt[0]
@@ -360,9 +488,14 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
             if tag in _NOUNS and nxt[1] in ("XSV", "XSA") and f"{form}{nxt[0]}다" in lexicon:
-                form, tag = form + nxt[0], "VV"  # 말 + 하 → 말하다 "say", not "word do"
+                form, tag = form + nxt[0], "VA" if nxt[1] == "XSA" else "VV"  # 말하다 "say"
                 i += 1
                 nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
+            if ((form, tag) == ("것", "NNB") and i and morphs[i - 1] in _FUTURE_ETM
+                    and nxt[1] == "VCP" and 0 <= verb_start < len(out)):
+                out.insert(verb_start, "will")  # 철수할 것이다 → "will withdraw"
+                i += 2  # the copula goes with it
+                continue
             if (form, tag) == ("수", "NNB") and i and morphs[i - 1][1] == "ETM" and 0 <= verb_start:
                 can_at = verb_start  # 들을 수 없었다 → "can not hear": modal before the verb
                 out.insert(can_at, "can")
@@ -377,8 +510,28 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 if english:
                     if np_start < 0:
                         np_start = len(out)
+                        if (tag == "NNG" and nxt[1] not in ("XSV", "XSA")
+                                and _takes_article(out, english[0])):
+                            out.append(ARTICLE)
                     if nxt[1] in ("XSV", "XSA"):  # 발표 + 하지 않았다: "not" goes before it
                         verb_start = len(out)
+                        clauses.verb_at(verb_start)
+                        past = any(f in _PAST_EP for f, t in morphs[i + 2:i + 4] if t == "EP")
+                        if _ending(morphs, i + 2) == "EF":
+                            clauses.final_tense(past)
+                        if ("겠", "EP") in morphs[i + 2:i + 4]:
+                            english = ["will", *english]  # 인하하겠다: will cut
+                        elif nxt == ("되", "XSV") and _verb_like(english[0]):
+                            english = _passive(english, morphs, i + 2, past)  # 체포됐다
+                        elif nxt[1] == "XSV" and past and _verb_like(english[0]):
+                            english = [english_past(english[0]), *english[1:]]  # 결렬했다
+                        elif nxt[1] == "XSV" and _verb_like(english[0]):
+                            english = [_tense_of(english[0], morphs, i + 2, len(morphs)),
+                                       *english[1:]]
+                        if nxt[1] == "XSA" and _predicate(morphs, i + 2):
+                            out.append("was" if past else "is")  # 안전하다: "is safe"
+                    else:
+                        clauses.words_added()
                     out += english
                 i += 1
                 continue
@@ -401,9 +554,19 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 elif prep and np_start >= 0:
                     start = np_start
                     close_np()
+                    clauses.inserted(start)
                     out.insert(start, prep)
                 else:
                     close_np()
+                clauses.particle(form, tag, morphs[i - 1][1] if i else "SN" if after_number else "")
+                i += 1
+                continue
+            if tag == "VCP" and np_start >= 0 and nxt[1] in ("EF", "EC", "EP"):
+                start = np_start  # 회의적이다: "is skeptical", a verb to move like any other
+                close_np()
+                clauses.inserted(start)
+                out.insert(start, "was" if nxt == ("었", "EP") else "is")
+                clauses.verb_at(start)
                 i += 1
                 continue
             close_np()
@@ -421,21 +584,52 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 while j < len(morphs) and morphs[j][1] in ("EP", "EC", "EF", "ETM", "ETN"):
                     past = past or (morphs[j][1] == "EP" and morphs[j][0] in _PAST_EP)
                     j += 1
+                ending = _ending(morphs, i + 1)
+                if ending == "EF":
+                    clauses.final_tense(past)
                 if past and tag == "VV" and english:
                     english = [english_past(english[0])] + english[1:]
+                elif tag == "VV" and english and morphs[i + 1:i + 3] == [("고", "EC"), ("있", "VX")]:
+                    was = i + 3 < len(morphs) and morphs[i + 3][0] in _PAST_EP  # 싸우고 있었다
+                    english = [f"{clauses.be(was)} {gerund(english[0])}", *english[1:]]
+                elif tag == "VV" and english and ("겠", "EP") not in morphs[i + 1:j]:
+                    english = [_tense_of(english[0], morphs, i + 1, j), *english[1:]]
+                if english and any(morphs[k] == ("겠", "EP") for k in range(i + 1, j)):
+                    english = ["will", *english]  # 하겠다: will do
+                if english and english[0].partition(" ")[0] == "be":
+                    english = _be(english, _ending(morphs, i + 1), past)  # 체포되다, 있다
+                elif (tag == "VA" and english and english[0].split()[0] not in _NOT_ADJECTIVES
+                      and _predicate(morphs, i + 1)):
+                    english = ["was" if past else "is", *english]  # 작다: "is small"
                 verb_start = len(out)
+                clauses.verb_at(verb_start)
                 out += english
             elif tag in ("VX", "VCN") and form in _NEGATION:
                 past = i + 1 < len(morphs) and morphs[i + 1] == ("었", "EP")
                 not_ = "did not" if past and form != "아니" else "not"  # 하지 않았다
-                out.insert(verb_start if 0 <= verb_start <= len(out) else len(out), not_)
+                at = verb_start if 0 <= verb_start <= len(out) else len(out)
+                if at < len(out) and out[at].partition(" ")[0] in ("is", "was"):
+                    rest = out[at].partition(" ")[2]  # 체포되지 않았다: was not arrested
+                    out[at] = f"{'was' if past else out[at].split()[0]} not {rest}".strip()
+                else:
+                    out.insert(at, not_)
             elif tag == "VX" and form == "싶":
                 out.insert(verb_start if 0 <= verb_start <= len(out) else len(out), "want to")
-            else:
+            elif tag == "EF" or (tag == "EC" and nxt[1] != "VX"):
+                clauses.end_clause(form)
+            elif tag == "SF":
+                clauses.end_clause("")
                 out += self._morph(form, tag)
+                clauses.new_sentence()
+            else:
+                english = self._morph(form, tag)
+                if english:
+                    clauses.words_added()
+                    if tag == "MM":  # 그 분야에서: "in the field", the determiner opens the phrase
+                        np_start = len(out)
+                out += english
             i += 1
         close_np()
-        return out
 
     def _lexicon(self) -> dict[str, str]:
         if self._merged is None:

@@ -1,0 +1,138 @@
+"""Subject–verb–object order for the Korean gloss.
+
+Korean puts the verb last (그는 도어벨을 만들었다고 말했다: "he doorbell made said"); a
+reader of English looks for the verb after its subject. The gloss writes words in Korean
+order and tells this tracker where subjects, topics and verbs begin; at each clause end the
+verb group moves to just after the clause's subject ("he made doorbell"). A reporting verb
+after a quoted clause (…다고 말했다) moves to just after the sentence's topic ("he said made
+doorbell"), the way English news writes "X said (that)…".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+SUBJECT_PARTICLES = {"이", "가", "께서"}  # JKS
+TOPIC_PARTICLES = {"은", "는"}  # JX on a noun
+# connective endings that close a quoted clause: 했다고 말했다, 하겠다며
+QUOTE_ENDINGS = {"다고", "라고", "냐고", "자고", "다며", "라며", "다면서", "라면서"}
+NOMINALS = {"NNG", "NNP", "NNB", "NR", "NP", "XR", "XSN", "SL", "SN", "SH", "SSC"}  # 지맵(ZMapp)은
+
+
+class ClauseOrder:
+    """Positions in the gloss's output list for one chunk; `end_clause` moves the verb."""
+
+    def __init__(self, out: list[str], to_past: Callable[[str], str]) -> None:
+        self.out = out
+        self.to_past = to_past
+        self.sentence_topic: int | None = None
+        self.sentence_start = 0
+        self.past = False
+        self._new_clause(quoted=False)
+
+    def _new_clause(self, quoted: bool) -> None:
+        self.start = len(self.out)
+        self.subject: int | None = None
+        self.topic: int | None = None
+        self.verb: int | None = None
+        self.quoted = quoted  # the clause before this one was a quotation
+
+    def new_sentence(self) -> None:
+        self.settle_tense()
+        self.sentence_topic = None
+        self.sentence_start = len(self.out)
+        self._new_clause(quoted=False)
+
+    def final_tense(self, past: bool) -> None:
+        """The sentence's closing verb is past (말했다) or not: linked clauses follow it."""
+        self.past = past
+
+    def settle_tense(self) -> None:
+        """Verbs marked TENSE in this sentence take its last verb's tense (들어가서 … 했다:
+        "entered … did")."""
+        out = self.out
+        for k in range(self.sentence_start, len(out)):
+            if out[k].startswith(TENSE):
+                out[k] = self.to_past(out[k][1:]) if self.past else out[k][1:]
+        self.past = False
+
+    def particle(self, form: str, tag: str, after: str) -> None:
+        """A particle just closed a noun phrase (`after` = the tag of the morpheme before)."""
+        if after not in NOMINALS:
+            return
+        if tag == "JKS" and form in SUBJECT_PARTICLES:
+            self.subject = len(self.out)  # the last subject before the verb is the verb's
+        elif tag == "JX" and form in TOPIC_PARTICLES and self.topic is None:
+            self.topic = len(self.out)
+            if self.sentence_topic is None:
+                self.sentence_topic = self.topic
+
+    def be(self, past: bool) -> str:
+        """is/are/was/were for the clause's subject (they, lawmakers → are)."""
+        mark = self.subject if self.subject is not None else self.topic
+        word = self.out[mark - 1].split()[-1] if mark and self.out[mark - 1].strip() else ""
+        plural = word in ("they", "we", "you") or (word.endswith("s") and word.islower()
+                                                   and not word.endswith("ss"))
+        return ("were" if plural else "was") if past else ("are" if plural else "is")
+
+    def verb_at(self, index: int) -> None:
+        """The English of a predicate starts at `index` and runs to the end of the output."""
+        self.verb = index
+
+    def words_added(self) -> None:
+        """Other words followed the verb: it was not the clause's last (a relative clause)."""
+        self.verb = None
+
+    def inserted(self, index: int) -> None:
+        """A word went in at `index` (a preposition before its noun phrase): shift marks."""
+        for name in ("subject", "topic", "verb", "sentence_topic"):
+            mark = getattr(self, name)
+            if mark is not None and mark > index:
+                setattr(self, name, mark + 1)
+        if self.start > index:
+            self.start += 1
+
+    def end_clause(self, ending: str) -> None:
+        """A final or connective ending closed the clause: move its verb group forward."""
+        verb, out = self.verb, self.out
+        if verb is not None and self.start <= verb < len(out):
+            target = self.subject if self.subject is not None else self.topic
+            if target is None and self.quoted:
+                target = self.sentence_topic  # 그는 […다고] 말했다: he said …
+            if target is None and False:
+                target = self.start
+            if target is not None and (self.start <= target < verb
+                                       or (self.quoted and target < verb)):
+                words = out[verb:]
+                del out[verb:]
+                out[target:target] = words
+                after = target + len(words)
+                if after < len(out) and out[after] == ARTICLE:
+                    out[after] = "the"  # the verb's object: "made the doorbell"
+        self._new_clause(quoted=ending in QUOTE_ENDINGS)
+
+
+TENSE = "\x04"  # prefix: this verb takes the tense of its sentence's last verb
+ARTICLE = "\x03"  # where "the" may go: a common noun opens a noun phrase
+PREPOSITIONS = {"in", "of", "to", "for", "on", "at", "from", "by", "with", "about", "against",
+                "into", "over", "under", "after", "before", "through", "during", "between",
+                "until", "like", "than", "as"}
+import os
+MODE = os.environ.get("KO_THE", "ctx")
+
+
+def place_articles(out: list[str]) -> list[str]:
+    """Each ARTICLE mark becomes "the" after a preposition or where a clause opens."""
+    words: list[str] = []
+    for word in out:
+        if word == ARTICLE:
+            before = next((w for w in reversed(words) if w.strip()), "")
+            last = before.split()[-1].lower() if before else ""
+            keep = MODE == "all" or last in PREPOSITIONS or last in {"", ",", ".", ":", ";", '"'}
+            if MODE == "none":
+                keep = False
+            if keep:
+                words.append("the")
+            continue
+        words.append(word)
+    return words
