@@ -15,8 +15,9 @@ from collections.abc import Callable
 SUBJECT_PARTICLES = {"이", "가", "께서"}  # JKS
 TOPIC_PARTICLES = {"은", "는"}  # JX on a noun
 # connective endings that close a quoted clause: 했다고 말했다, 하겠다며
-QUOTE_ENDINGS = {"다고", "라고", "냐고", "자고", "다며", "라며", "다면서", "라면서"}
-NOMINALS = {"NNG", "NNP", "NNB", "NR", "NP", "XR", "XSN", "SL", "SN", "SH", "SSC"}  # 지맵(ZMapp)은
+QUOTE_ENDINGS = {"다고", "ᆫ다고", "는다고", "라고", "리라고", "냐고", "자고", "다며", "ᆫ다며", "는다며",
+                 "라며", "다면서", "ᆫ다면서", "라면서"}
+NOMINALS = {"NNG", "NNP", "NNB", "NR", "NP", "XR", "XSN", "SL", "SN", "SH", "SSC", "NUM"}  # 지맵(ZMapp)은
 
 
 class ClauseOrder:
@@ -99,8 +100,6 @@ class ClauseOrder:
             target = self.subject if self.subject is not None else self.topic
             if target is None and self.quoted:
                 target = self.sentence_topic  # 그는 […다고] 말했다: he said …
-            if target is None and False:
-                target = self.start
             if target is not None and (self.start <= target < verb
                                        or (self.quoted and target < verb)):
                 words = out[verb:]
@@ -117,8 +116,7 @@ ARTICLE = "\x03"  # where "the" may go: a common noun opens a noun phrase
 PREPOSITIONS = {"in", "of", "to", "for", "on", "at", "from", "by", "with", "about", "against",
                 "into", "over", "under", "after", "before", "through", "during", "between",
                 "until", "like", "than", "as"}
-import os
-MODE = os.environ.get("KO_THE", "ctx")
+CLAUSE_OPENERS = {"", ",", ".", ":", ";", '"'}
 
 
 def place_articles(out: list[str]) -> list[str]:
@@ -128,10 +126,7 @@ def place_articles(out: list[str]) -> list[str]:
         if word == ARTICLE:
             before = next((w for w in reversed(words) if w.strip()), "")
             last = before.split()[-1].lower() if before else ""
-            keep = MODE == "all" or last in PREPOSITIONS or last in {"", ",", ".", ":", ";", '"'}
-            if MODE == "none":
-                keep = False
-            if keep:
+            if last in PREPOSITIONS or last in CLAUSE_OPENERS:
                 words.append("the")
             continue
         words.append(word)

@@ -10,8 +10,10 @@ and a prefix index of CEDICT headwords. Word order stays Korean; particles and e
 
 from __future__ import annotations
 
+import re
 import threading
 import tomllib
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -27,22 +29,36 @@ from pipeline.translate.english_verbs import gerund, irregular, participle, past
 from pipeline.translate.gloss_zh import (
     PUNCT,
     SKIP_SENSE,
-    find_cjk_numbers,
-    join_gloss,
     CjkToEnglishGloss,
     _jieba,
     best_sense,
     cedict_version,
+    find_cjk_numbers,
     is_proper,
+    join_gloss,
     load_cedict,
 )
+from pipeline.translate.numbers import MONTHS
 
-_NOUNS = {"NNG", "NNP", "NNB", "XR", "NR"}
+_NOUNS = {"NNG", "NNP", "NNB", "XR", "NR", "NUM"}  # NUM: a number span, already English
+_NUMBER_MARK = "Zqnumzq"  # stands in for a number span while the analyser reads the text
 # bound nouns (NNB) whose sense differs from the free noun spelled alike: 간 적이 있다 (has
 # ever), 이번 주 (week), 1차 (round), 그럴 리가 (no way), 3년 만에 (after), 1위 (place), 45세
 # (years old); an empty value drops the word
 _BOUND_NOUNS = {"적": "", "리": "", "차": "", "주": "week", "만": "after", "위": "place",
                 "세": "years old"}
+_WEEK_BEFORE = {"이번", "다음", "지난", "매", "한", "두", "세", "네", "몇", "이", "그", "첫"}
+_WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+             "weekend"}
+_PARTS_OF_DAY = {"morning", "afternoon", "evening"}
+_DAY_OF_MONTH = re.compile(r"(?:[A-Z][a-z]+ \d{1,2}(?:, \d{4})?|the \d{1,2}(?:st|nd|rd|th))")
+_YEARISH = re.compile(r"\d{4}s?|the \d{4}s|the \d{2}s")
+_POSTPOSITIONS = {"후": "after", "이후": "after", "뒤": "after", "다음": "after", "전": "before",
+                  "이전": "before", "동안": "for", "중": "during", "때": "during",
+                  "때문": "because of", "사이": "between", "가운데": "among", "근처": "near",
+                  "이상": "more than", "이하": "up to", "미만": "under", "이내": "within",
+                  "대신": "instead of", "덕분": "thanks to"}
+_ALSO_MODIFIERS = {"전", "이전", "다음", "중"}  # before a noun: 전 대통령 former, 다음 주 next
 _NEGATION = {"않", "못하", "아니"}  # VX / VCN stems that negate the verb before them
 _JOIN_SUFFIX = {"XSN"}  # 희토 + 류: the suffix belongs to the noun (希土類)
 _MAX_WORD = 6
@@ -390,6 +406,21 @@ def _passive(english: list[str], morphs: list[tuple[str, str]], at: int,
     return ["was" if past else "is", *done]
 
 
+def _time_preposition(words: list[str], particle: str, prep: str) -> str:
+    """에 before a time is on/in/at as English has it: on Monday, on June 5, in June, in
+    2016, in the morning, at night; any other particle or phrase keeps `prep`."""
+    if particle not in ("에", "에는") or not words:
+        return prep
+    text = " ".join(w for w in words if w != ARTICLE)
+    if text in _WEEKDAYS or _DAY_OF_MONTH.fullmatch(text):
+        return "on"
+    if text in ("night", "noon", "midnight", "dawn") or text.endswith(("p.m.", "a.m.")):
+        return "at"
+    if text in MONTHS or _YEARISH.fullmatch(text) or text in _PARTS_OF_DAY:
+        return "in"
+    return prep
+
+
 def _takes_article(out: list[str], english: str) -> bool:
     """A common noun opening a noun phrase may take "the" unless a determiner, possessive or
     number already stands before it."""
@@ -412,19 +443,22 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
         self._cache: dict[str, list[str]] = {}
 
     def gloss(self, text: str) -> str:
-        """As the base class, but one word list for the whole text, so a clause that runs
-        across a number (2000가구가 대피했다) still has its verb moved after its subject."""
+        """As the base class, but the analyser reads the whole text with each number span
+        standing in as one Latin-letter word, so 6월에 is "in June", 2000가구가 a subject,
+        and a clause that runs across a number still has its verb moved."""
         if not text.strip():
             return ""
+        spans = find_cjk_numbers(text)
+        marked = "".join(text[pos:start] + _NUMBER_MARK for pos, (start, _, _) in
+                         zip([0] + [end for _, end, _ in spans], spans))
+        marked += text[spans[-1][1]:] if spans else text
+        numbers = [english for *_, english in spans]
+        tokens = _kiwi().tokenize(marked)
+        if sum(t.form == _NUMBER_MARK for t in tokens) != len(numbers):
+            return super().gloss(text)  # the mark did not stay one word: chunk by chunk
         out: list[str] = []
         clauses = ClauseOrder(out, english_past)
-        pos = 0
-        for start, end, english in find_cjk_numbers(text):
-            self._append(text[pos:start], out, clauses, after_number=pos > 0)
-            clauses.words_added()
-            out.append(english)
-            pos = end
-        self._append(text[pos:], out, clauses, after_number=pos > 0)
+        self._append(tokens, out, clauses, iter(numbers))
         clauses.end_clause("")
         clauses.settle_tense()
         return join_gloss(place_articles(out))
@@ -432,21 +466,20 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
     def _tokens(self, chunk: str) -> list[str]:
         out: list[str] = []
         clauses = ClauseOrder(out, english_past)
-        self._append(chunk, out, clauses)
+        if chunk.strip():
+            self._append(_kiwi().tokenize(chunk), out, clauses, iter(()))
         clauses.end_clause("")
         clauses.settle_tense()
         return out
 
-    def _append(self, chunk: str, out: list[str], clauses: ClauseOrder,
-                after_number: bool = False) -> None:
-        """Gloss one stretch between number spans onto `out`, telling `clauses` where
-        subjects and verbs are."""
-        if not chunk.strip():
-            return
-        tokens = _kiwi().tokenize(chunk)
+    def _append(self, tokens: list, out: list[str], clauses: ClauseOrder,
+                numbers: Iterator[str]) -> None:
+        """Gloss the analyser's tokens onto `out`, telling `clauses` where subjects and
+        verbs are; each number mark takes the next of `numbers`."""
         # a prefix (XPN) must touch its noun: "가 대피" after a number span is the subject
         # particle of the number (2,000 households가), not 加 + 대피
-        morphs = [(t.form, "J" if t.tag == "XPN" and (k + 1 == len(tokens)
+        morphs = [(next(numbers), "NUM") if t.form == _NUMBER_MARK else
+                  (t.form, "J" if t.tag == "XPN" and (k + 1 == len(tokens)
                    or tokens[k + 1].start != t.start + t.len) else t.tag.split("-")[0])
                   for k, t in enumerate(tokens)]
         lexicon = self._lexicon()
@@ -455,14 +488,15 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
         held: list[str] | None = None  # "A" of "A의 B", waiting for B to close
         can_at = -1  # where "can" went for V-ㄹ 수 있다/없다
         prev_np = False  # the last morpheme was a pronoun (그의 → his)
+        np_prep = False  # the noun phrase already opens with a preposition (회의 후 "after")
         i = 0
 
         def close_np() -> None:
-            nonlocal held, np_start
+            nonlocal held, np_start, np_prep
             if held is not None:
                 out.extend(["of", *held] if np_start >= 0 else held)
                 held = None
-            np_start = -1
+            np_start, np_prep = -1, False
 
         while i < len(morphs):
             form, tag = morphs[i]
@@ -503,8 +537,21 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             was_np, prev_np = prev_np, tag == "NP"
+            if (form in _POSTPOSITIONS and tag in ("NNG", "NNB") and np_start >= 0
+                    and morphs[i - 1][1] in _NOUNS | {"XSN"}
+                    and not (form in _ALSO_MODIFIERS and nxt[1] in ("NNG", "NNP"))):
+                # 회의 후에 "after the meeting", 3년 동안 "for 3 years", 3명 이상 "more than
+                # 3 people": a noun that follows its phrase in Korean leads it in English
+                word = _POSTPOSITIONS[form]
+                if form == "동안" and morphs[i - 1][1] != "NUM":
+                    word = "during"
+                clauses.inserted(np_start)
+                out.insert(np_start, word)
+                np_prep = True
+                i += 1
+                continue
             if tag in _NOUNS or tag == "NP":
-                english = self._morph(form, tag)
+                english = self._morph(form, tag, morphs[i - 1][0] if i else "")
                 if suffix and len(english) == 1:
                     english = [plural(english[0])]
                 if english:
@@ -551,14 +598,14 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 if tag == "JC":
                     close_np()
                     out.append("and")
-                elif prep and np_start >= 0:
+                elif prep and np_start >= 0 and not np_prep:
                     start = np_start
                     close_np()
                     clauses.inserted(start)
-                    out.insert(start, prep)
+                    out.insert(start, _time_preposition(out[start:], form, prep))
                 else:
                     close_np()
-                clauses.particle(form, tag, morphs[i - 1][1] if i else "SN" if after_number else "")
+                clauses.particle(form, tag, morphs[i - 1][1] if i else "")
                 i += 1
                 continue
             if tag == "VCP" and np_start >= 0 and nxt[1] in ("EF", "EC", "EP"):
@@ -642,7 +689,11 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
         english = self.word(form + "다", bridge_ok=False)
         return [] if any(_is_hangul(e) for e in english) else english
 
-    def _morph(self, form: str, tag: str) -> list[str]:
+    def _morph(self, form: str, tag: str, before: str = "") -> list[str]:
+        if tag == "NUM":
+            return [form]
+        if form == "주" and before in _WEEK_BEFORE:
+            return ["week"]  # 다음 주, 이번 주: the week, not the state
         if tag == "NNB" and form in _BOUND_NOUNS:
             return [_BOUND_NOUNS[form]] if _BOUND_NOUNS[form] else []
         if tag == "NP" and form in _PRONOUNS:
