@@ -125,6 +125,13 @@ def load_lexicon() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def load_suffixes() -> dict[str, str]:
+    """Compound-final syllables and their suffix senses (gloss_ko_en.toml [suffixes])."""
+    text = resources.files("pipeline.data").joinpath("gloss_ko_en.toml").read_text("utf-8")
+    return tomllib.loads(text)["suffixes"]
+
+
+@lru_cache(maxsize=1)
 def _jieba_freq() -> dict[str, int]:
     """jieba's word counts (simplified Chinese): 報道 report is far commoner than 輔導."""
     return _jieba().dt.FREQ
@@ -177,7 +184,8 @@ def bridge(word: str) -> list[str] | None:
     """English for a Sino-Korean word, split greedily into the longest CEDICT pieces.
 
     Single-syllable pieces are hundreds-way ambiguous, so they are only accepted inside a
-    word that also has a piece of two or more syllables (공급망 = 供給 + 網); None otherwise.
+    word that also has a piece of two or more syllables, and a word's last syllable reads
+    as its listed suffix (공급망 = 供給 + 網 network, 협력자 = 協力 + 者 person, not 自 self).
     """
     lexicon = load_lexicon()
     out: list[str] = []
@@ -195,6 +203,9 @@ def bridge(word: str) -> list[str] | None:
         best = next(iter(hanja_candidates(rest)), None)
         if best is None:
             return None
+        if len(rest) == 1 and rest in load_suffixes():  # 협력 + 자: 者 person, not 自 self
+            out.append(load_suffixes()[rest])
+            break
         out.append(best[1])
         long_piece = long_piece or len(best[0]) > 1
         i += len(best[0])
@@ -211,7 +222,8 @@ def _kiwi():
 
 # --- English verb morphology: Korean marks the past with 았/었/였 (EP), English on the verb.
 _NOT_VERBS = {"for", "about", "through", "on", "not", "same", "right", "can", "with", "by",
-              "according", "against", "in", "to", "from", "like", "as", "and", "or", "very"}
+              "according", "against", "in", "to", "from", "like", "as", "and", "or", "very",
+              "instead", "together", "again", "also", "only", "already", "still", "well"}
 
 
 @lru_cache(maxsize=1)
@@ -241,7 +253,9 @@ _TAILS = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "
           "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
 # Foreign-word spelling conventions: ㅐ is mostly English a (캐나다 Canada), ㅓ an o or -er
 # (컴퓨터), ㅡ after a consonant an inserted vowel (스 s, 트 t), ㅋ before a/o/u a c.
-_LOAN_VOWELS = {1: "a", 4: "o", 16: "u", 19: "y", 11: "oe", 14: "o"}
+_LOAN_VOWELS = {1: "a", 4: "o", 16: "u", 19: "y", 11: "oe", 14: "wo"}
+_IOTISED_PLAIN = {2: 0, 6: 4, 12: 8, 17: 13}  # ㅑㅕㅛㅠ after a sibilant: ㅏㅓㅗㅜ
+_CLUSTER_LEADS = {14: "ts", 12: "z"}  # 츠 ts, 즈 z with the vowel dropped
 _KOREAN_SURNAMES = set("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
 
 
@@ -266,13 +280,19 @@ def romanize(word: str, proper: bool = False) -> str:
         c = _LEADS[lead]
         if lead == 5 and prev_tail == 8:
             c = "l"  # ㄹㄹ: 달러 dollar
+        nxt_lead = _lead_of(word[i + 1]) if i + 1 < len(word) else -1
         if not korean_name:
             if lead == 15:
-                c = "c" if vowel in (0, 1, 4, 8, 13, 18) else "k"
-            if vowel == 18 and tail == 0 and lead != 11:
-                parts.append(c)  # 스 s, 트 t, 크 c
+                c = "c" if vowel in (0, 1, 4, 8, 13, 18) and not last else "k"
+            if vowel == 18 and lead != 11 and (tail == 0 or (tail == 8 and nxt_lead == 5)):
+                # 스 s, 트 t, 크 k, 츠 ts, 즈 z; 글리 gli, 플레 ple: the vowel is only inserted
+                c = _CLUSTER_LEADS.get(lead, c) if tail == 0 else c
+                parts.append("s" if lead == 12 and last else c)
                 prev_tail = tail
                 continue
+            if lead in (9, 10, 12, 14) and vowel in _IOTISED_PLAIN:
+                c = "sh" if lead in (9, 10) else c  # 셔 sho, 슈 shu, 쟈 ja
+                vowel = _IOTISED_PLAIN[vowel]
             v = "er" if vowel == 4 and last and tail == 0 else _LOAN_VOWELS.get(vowel, _VOWELS[vowel])
         else:
             v = _VOWELS[vowel]
@@ -288,6 +308,11 @@ def romanize(word: str, proper: bool = False) -> str:
         text = f"{text[:len(_rr(word[0]))]} {text[len(_rr(word[0])):]}"
         return " ".join(p.capitalize() for p in text.split())
     return text.capitalize() if proper else text
+
+
+def _lead_of(syllable: str) -> int:
+    code = ord(syllable) - _HANGUL0
+    return code // (21 * 28) if 0 <= code <= _HANGUL1 - _HANGUL0 else -1
 
 
 def _rr(syllable: str) -> str:
@@ -358,6 +383,24 @@ def _tense_of(english: str, morphs: list[tuple[str, str]], at: int, stop: int) -
     return english
 
 
+def _modal(morphs: list[tuple[str, str]], i: int) -> str | None:
+    """The English of an auxiliary 하다/되다 after a verb's ending, or None if morphs[i] is
+    not one: V-어야 하다 "must" (past "had to"), V-기로 하다 "decide to", V-게 되다 "" (the
+    verb carries it)."""
+    form, tag = morphs[i]
+    if form not in ("하", "되") or tag not in ("VV", "VX") or i < 1:
+        return None
+    past = any(f in _PAST_EP for f, t in morphs[i + 1:i + 3] if t == "EP")
+    before = morphs[i - 1]
+    if form == "하" and before[1] == "EC" and before[0] in ("어야", "아야", "야", "여야"):
+        return "had to" if past else "must"
+    if form == "하" and i >= 2 and before == ("로", "JKB") and morphs[i - 2] == ("기", "ETN"):
+        return "decided to" if past else "decide to"
+    if form == "되" and before == ("게", "EC"):
+        return ""
+    return None
+
+
 def _ending(morphs: list[tuple[str, str]], at: int) -> str:
     """The tag of the first ending after a stem, past the tense (EP): EF, EC, ETM, ETN."""
     while at < len(morphs) and morphs[at][1] == "EP":
@@ -391,8 +434,8 @@ def _verb_like(english: str) -> bool:
     """A Sino-Korean noun + 하다 reads as a verb ("increase", "withdraw") unless its English
     is plainly a noun ("announcement", "agreement"): only then does it take the past."""
     head = english.split(" ")[0]
-    return head.isalpha() and head.islower() and (
-        head in irregular() or not head.endswith(_NOUN_ENDINGS))
+    return head.isalpha() and head.islower() and head not in _NOT_VERBS and (
+        head in irregular() or not head.endswith(_NOUN_ENDINGS + ("ed",)))
 
 
 def _passive(english: list[str], morphs: list[tuple[str, str]], at: int,
@@ -560,7 +603,9 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                         if (tag == "NNG" and nxt[1] not in ("XSV", "XSA")
                                 and _takes_article(out, english[0])):
                             out.append(ARTICLE)
-                    if nxt[1] in ("XSV", "XSA"):  # 발표 + 하지 않았다: "not" goes before it
+                    if nxt[1] in ("XSV", "XSA") and any(_is_hangul(e) for e in self.word(form)):
+                        clauses.words_added()  # spelled out, not read: no tense to give it
+                    elif nxt[1] in ("XSV", "XSA"):  # 발표 + 하지 않았다: "not" goes before it
                         verb_start = len(out)
                         clauses.verb_at(verb_start)
                         past = any(f in _PAST_EP for f, t in morphs[i + 2:i + 4] if t == "EP")
@@ -617,6 +662,15 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             close_np()
+            modal = _modal(morphs, i)
+            if modal is not None:  # 해야 한다 must, 하기로 했다 decided to, 하게 됐다 came to
+                if modal and 0 <= verb_start < len(out):
+                    out.insert(verb_start, modal)
+                if _ending(morphs, i + 1) == "EF":
+                    clauses.final_tense(any(f in _PAST_EP for f, t in morphs[i + 1:i + 3]
+                                            if t == "EP"))
+                i += 1
+                continue
             if tag in ("VV", "VA") and can_at >= 0 and form in ("있", "없"):
                 if form == "없":
                     out.insert(can_at + 1, "not")
