@@ -42,7 +42,7 @@ def test_empty_and_numbers(ko):
 def test_news_sentence(ko):
     out = ko.gloss("미국 정부는 중국의 수출 통제에 대응해 공급망을 늘리겠다고 밝혔다.")
     assert out.startswith("US government")
-    assert "export controls of China" in out  # 중국의 수출 통제 → B of A
+    assert "China's export controls" in out  # 중국의 수출 통제: a name's possessive
     assert "export control" in out and "supply chain" in out
     assert out.endswith(".")
 
@@ -163,3 +163,16 @@ def test_clauses_read_subject_verb_object(ko: KoreanGlossTranslator) -> None:
     assert "government said will cut the tax" in ko.gloss("정부는 세금을 인하하겠다고 밝혔다.")
     # a clause whose subject is not marked keeps its order rather than guess one
     assert ko.gloss("2017년 말, 시미노프는 쇼핑 채널에 출연했다.").startswith("2017 end, Siminoff appeared")
+
+
+def test_particle_verbs_read_as_prepositions(ko: KoreanGlossTranslator) -> None:
+    """N에 대한 M, N에 의해, N로 인해...: one English preposition before the phrase, and a
+    modifier phrase after the noun it modifies; 에 with a verb of motion is "to"."""
+    assert ko.gloss("전쟁에 대한 보고서") == "The report about the war"
+    assert ko.gloss("기자에 따르면").startswith("According to the reporter")
+    assert "due to the flood" in ko.gloss("홍수로 인해 도로가 막혔다").lower()
+    assert ko.gloss("그는 전쟁에 대해 말했다.") == "He said about the war."
+    assert ko.gloss("그는 학교에 갔다.") == "He went to the school."
+    assert ko.gloss("그는 서울에 살았다.") == "He lived in Seoul."
+    assert ko.gloss("문제가 없다.") == "No issue."
+    assert ko.gloss("그는 떠나야 했다.") == "He had to leave."

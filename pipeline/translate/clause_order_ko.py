@@ -37,6 +37,7 @@ class ClauseOrder:
         self.topic: int | None = None
         self.verb: int | None = None
         self.quoted = quoted  # the clause before this one was a quotation
+        self.at_marks: list[int] = []  # where 에 put "in": "to" if the verb is one of motion
 
     def new_sentence(self) -> None:
         self.settle_tense()
@@ -92,11 +93,21 @@ class ClauseOrder:
                 setattr(self, name, mark + 1)
         if self.start > index:
             self.start += 1
+        self.at_marks = [m + 1 if m > index else m for m in self.at_marks]
+
+    def at_particle(self, index: int) -> None:
+        """에 became "in" at `index`; 학교에 갔다 is "went to school", so the verb decides."""
+        self.at_marks.append(index)
 
     def end_clause(self, ending: str) -> None:
         """A final or connective ending closed the clause: move its verb group forward."""
         verb, out = self.verb, self.out
         if verb is not None and self.start <= verb < len(out):
+            head = out[verb].split()[-1] if out[verb].strip() else ""
+            if head.lstrip(TENSE) in MOTION_VERBS:
+                for mark in self.at_marks:
+                    if 0 <= mark < len(out) and out[mark] == "in":
+                        out[mark] = "to"
             target = self.subject if self.subject is not None else self.topic
             if target is None and self.quoted:
                 target = self.sentence_topic  # 그는 […다고] 말했다: he said …
@@ -116,6 +127,12 @@ ARTICLE = "\x03"  # where "the" may go: a common noun opens a noun phrase
 PREPOSITIONS = {"in", "of", "to", "for", "on", "at", "from", "by", "with", "about", "against",
                 "into", "over", "under", "after", "before", "through", "during", "between",
                 "until", "like", "than", "as"}
+MOTION_VERBS = {"go", "went", "come", "came", "return", "returned", "move", "moved", "send",
+                "sent", "head", "headed", "travel", "traveled", "travelled", "fly", "flew",
+                "lead", "led", "bring", "brought", "deliver", "delivered", "transfer",
+                "transferred", "dispatch", "dispatched", "deploy", "deployed", "flee", "fled",
+                "submit", "submitted", "evacuate", "evacuated", "walk", "walked", "run", "ran",
+                "invite", "invited", "export", "exported", "spread", "apply", "applied"}
 CLAUSE_OPENERS = {"", ",", ".", ":", ";", '"'}
 
 

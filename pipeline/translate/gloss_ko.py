@@ -53,6 +53,15 @@ _WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 _PARTS_OF_DAY = {"morning", "afternoon", "evening"}
 _DAY_OF_MONTH = re.compile(r"(?:[A-Z][a-z]+ \d{1,2}(?:, \d{4})?|the \d{1,2}(?:st|nd|rd|th))")
 _YEARISH = re.compile(r"\d{4}s?|the \d{4}s|the \d{2}s")
+_AT, _OBJ, _BY = {"에", "에서"}, {"을", "를"}, {"로", "으로"}
+_VERB_PREPOSITIONS = {  # verb stem → (particles before it, English preposition)
+    "대하": (_AT, "about"), "관하": (_AT, "about"), "의하": (_AT, "by"), "따르": (_AT, "according to"),
+    "불구하": ({"에도", "에"}, "despite"), "걸치": (_AT, "across"), "맞서": (_AT, "against"),
+    "비하": (_AT, "compared with"), "대비하": (_AT, "compared with"), "인하": (_BY, "due to"),
+    "위하": (_OBJ, "for"), "통하": (_OBJ, "through"), "비롯하": (_OBJ, "including"),
+    "포함하": (_OBJ, "including"), "향하": (_OBJ, "toward"), "둘러싸": (_OBJ, "over"),
+    "함께": ({"와", "과", "이랑", "랑", "하고"}, "with"),
+}
 _POSTPOSITIONS = {"후": "after", "이후": "after", "뒤": "after", "다음": "after", "전": "before",
                   "이전": "before", "동안": "for", "중": "during", "때": "during",
                   "때문": "because of", "사이": "between", "가운데": "among", "근처": "near",
@@ -383,6 +392,22 @@ def _tense_of(english: str, morphs: list[tuple[str, str]], at: int, stop: int) -
     return english
 
 
+def _verb_preposition(morphs: list[tuple[str, str]], i: int) -> tuple[str, int, bool] | None:
+    """A particle + verb that English says with one preposition before the noun phrase:
+    (its English, the index after the verb's endings, whether it modifies a following noun)."""
+    form, tag = morphs[i]
+    if not tag.startswith("J") or i + 1 >= len(morphs):
+        return None
+    stem = morphs[i + 1]
+    rule = _VERB_PREPOSITIONS.get(stem[0])
+    if rule is None or form not in rule[0] or stem[1] not in ("VV", "MAG", "VA"):
+        return None
+    j = i + 2
+    while j < len(morphs) and morphs[j][1].startswith("E"):
+        j += 1
+    return rule[1], j, any(t == "ETM" for _, t in morphs[i + 2:j])
+
+
 def _modal(morphs: list[tuple[str, str]], i: int) -> str | None:
     """The English of an auxiliary 하다/되다 after a verb's ending, or None if morphs[i] is
     not one: V-어야 하다 "must" (past "had to"), V-기로 하다 "decide to", V-게 되다 "" (the
@@ -464,6 +489,13 @@ def _time_preposition(words: list[str], particle: str, prep: str) -> str:
     return prep
 
 
+def _is_name(words: list[str]) -> bool:
+    """A short capitalised phrase (Ring, North Korea, Kim Jong Un) takes the possessive 's."""
+    words = [w for w in words if w != ARTICLE]
+    return 0 < len(words) <= 3 and all(w[:1].isupper() and w.replace(" ", "").isalpha()
+                                       for w in words)
+
+
 def _takes_article(out: list[str], english: str) -> bool:
     """A common noun opening a noun phrase may take "the" unless a determiner, possessive or
     number already stands before it."""
@@ -529,14 +561,25 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
         np_start = -1  # where the current noun phrase begins in `out`
         verb_start = -1  # where the last verb's English begins
         held: list[str] | None = None  # "A" of "A의 B", waiting for B to close
+        held_of = True  # held is a genitive ("B of A"), not a phrase with its own preposition
         can_at = -1  # where "can" went for V-ㄹ 수 있다/없다
         prev_np = False  # the last morpheme was a pronoun (그의 → his)
         np_prep = False  # the noun phrase already opens with a preposition (회의 후 "after")
+        subject_at = -1  # where the noun phrase before the last subject particle began
         i = 0
 
         def close_np() -> None:
             nonlocal held, np_start, np_prep
-            if held is not None:
+            if held is not None and not held_of:
+                out.extend(held)  # 전쟁에 대한 보고서: "report about the war"
+                held = None
+            elif held is not None and np_start >= 0 and _is_name(held):
+                if out[np_start:np_start + 1] == [ARTICLE]:
+                    del out[np_start]
+                held[-1] += "'s"  # 링의 CEO: "Ring's CEO", as English writes a name's
+                out[np_start:np_start] = held
+                held = None
+            elif held is not None:
                 out.extend(["of", *held] if np_start >= 0 else held)
                 held = None
             np_start, np_prep = -1, False
@@ -602,7 +645,10 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                         np_start = len(out)
                         if (tag == "NNG" and nxt[1] not in ("XSV", "XSA")
                                 and _takes_article(out, english[0])):
-                            out.append(ARTICLE)
+                            # after a case particle the phrase is a new argument ("the
+                            # government the tax cut" → "the government cut the tax")
+                            argument = i and morphs[i - 1][1] in ("JKS", "JKO", "JX", "JKB")
+                            out.append("the" if argument else ARTICLE)
                     if nxt[1] in ("XSV", "XSA") and any(_is_hangul(e) for e in self.word(form)):
                         clauses.words_added()  # spelled out, not read: no tense to give it
                     elif nxt[1] in ("XSV", "XSA"):  # 발표 + 하지 않았다: "not" goes before it
@@ -633,12 +679,30 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             if tag == "JKG" and form == "의" and np_start >= 0 and held is None:
-                held = out[np_start:]  # A의 B → B of A
+                held, held_of = out[np_start:], True  # A의 B → B of A
                 del out[np_start:]
                 np_start = -1
                 i += 1
                 continue
+            rule = _verb_preposition(morphs, i)
+            if rule is not None and np_start >= 0 and held is None:
+                # 전쟁에 대해 "about the war", 경찰에 의해 "by the police"; before a noun
+                # (전쟁에 대한 보고서) the phrase follows it: "report about the war"
+                english, after, modifier = rule
+                start = np_start
+                clauses.inserted(start)
+                phrase = [english, *out[start:]]
+                del out[start:]
+                close_np()
+                if modifier:
+                    held, held_of = phrase, False
+                else:
+                    out.extend(phrase)
+                    clauses.words_added()
+                i = after
+                continue
             if tag.startswith("J"):
+                subject_at = np_start if tag == "JKS" else -1
                 prep = _PARTICLES.get(form) if tag in ("JKB", "JX") else None
                 if tag == "JC":
                     close_np()
@@ -648,6 +712,8 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                     close_np()
                     clauses.inserted(start)
                     out.insert(start, _time_preposition(out[start:], form, prep))
+                    if form == "에":
+                        clauses.at_particle(start)
                 else:
                     close_np()
                 clauses.particle(form, tag, morphs[i - 1][1] if i else "")
@@ -662,6 +728,17 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             close_np()
+            if (form, tag) == ("없", "VA") and morphs[i - 1][1] == "JKS" and subject_at >= 0:
+                # 문제가 없다, 관련이 없는: "no problem", "no relevance"
+                if out[subject_at:subject_at + 1] == [ARTICLE]:
+                    del out[subject_at]
+                clauses.inserted(subject_at)
+                out.insert(subject_at, "no")
+                if _ending(morphs, i + 1) == "EF":
+                    clauses.final_tense(any(f in _PAST_EP for f, t in morphs[i + 1:i + 3]
+                                            if t == "EP"))
+                i += 1
+                continue
             modal = _modal(morphs, i)
             if modal is not None:  # 해야 한다 must, 하기로 했다 decided to, 하게 됐다 came to
                 if modal and 0 <= verb_start < len(out):
