@@ -292,7 +292,7 @@ def romanize(word: str, proper: bool = False) -> str:
         nxt_lead = _lead_of(word[i + 1]) if i + 1 < len(word) else -1
         if not korean_name:
             if lead == 15:
-                c = "c" if vowel in (0, 1, 4, 8, 13, 18) and not last else "k"
+                c = "c" if vowel in (0, 1, 4, 8, 13) or (vowel == 18 and not last) else "k"
             if vowel == 18 and lead != 11 and (tail == 0 or (tail == 8 and nxt_lead == 5)):
                 # 스 s, 트 t, 크 k, 츠 ts, 즈 z; 글리 gli, 플레 ple: the vowel is only inserted
                 c = _CLUSTER_LEADS.get(lead, c) if tail == 0 else c
@@ -574,7 +574,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 out.extend(held)  # 전쟁에 대한 보고서: "report about the war"
                 held = None
             elif held is not None and np_start >= 0 and _is_name(held):
-                if out[np_start:np_start + 1] == [ARTICLE]:
+                if out[np_start:np_start + 1] in ([ARTICLE], ["the"]):
                     del out[np_start]
                 held[-1] += "'s"  # 링의 CEO: "Ring's CEO", as English writes a name's
                 out[np_start:np_start] = held
@@ -636,7 +636,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 np_prep = True
                 i += 1
                 continue
-            if tag in _NOUNS or tag == "NP":
+            if tag in _NOUNS or tag in ("NP", "SL"):  # SL: a Latin name, ZMapp, QVC
                 english = self._morph(form, tag, morphs[i - 1][0] if i else "")
                 if suffix and len(english) == 1:
                     english = [plural(english[0])]
@@ -730,7 +730,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
             close_np()
             if (form, tag) == ("없", "VA") and morphs[i - 1][1] == "JKS" and subject_at >= 0:
                 # 문제가 없다, 관련이 없는: "no problem", "no relevance"
-                if out[subject_at:subject_at + 1] == [ARTICLE]:
+                if out[subject_at:subject_at + 1] in ([ARTICLE], ["the"]):
                     del out[subject_at]
                 clauses.inserted(subject_at)
                 out.insert(subject_at, "no")

@@ -252,9 +252,29 @@ def _ordinal(m: re.Match[str]) -> str | None:
     return _ORDINAL_WORDS[n - 1] if n <= 10 else ordinal(n)
 
 
+_AM, _PM = "오전|午前|上午|早上|凌晨", "오후|午後|下午|晚上|저녁|밤"
+# 오후 3시 30분, 午前7時19分, 下午3点: a clock time (时间/時間/시간 "hours" is a quantity)
+_CLOCK = re.compile(rf"(?:(?P<am>{_AM})|(?P<pm>{_PM}))? ?(?<![0-9.])(?P<h>[0-9]{{1,2}}) ?"
+                    rf"(?P<mark>[시時](?![간間间])|[点點](?![0-9]+(?![0-9 ]*分)))"
+                    rf"(?: ?(?P<mi>[0-9]{{1,2}}) ?[분分](?![之钟鐘]))?")
+
+
+def _clock(m: re.Match[str]) -> str | None:
+    """'7:19 a.m.', '3 p.m.', '7:19'; an hour alone with no part of day is '7 o'clock'."""
+    hour, minute = int(m["h"]), int(m["mi"]) if m["mi"] else None
+    if hour > 24 or (minute is not None and minute > 59):
+        return None
+    if m["mark"] in "点點" and not (m["am"] or m["pm"] or minute is not None):
+        return None  # 3点 alone may be "3 points"; a part of day or minutes make it a time
+    time = f"{hour}:{minute:02d}" if minute is not None else str(hour)
+    if m["am"] or m["pm"]:
+        return f"{time} {'a.m.' if m['am'] else 'p.m.'}"
+    return time if minute is not None else f"{time} o'clock"
+
+
 _CJK_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] = [
     (_DATE, _date), (_MONTH_DAY, _month_day), (_DAY, _day), (_PERCENT, _percent),
-    (_ORDINAL, _ordinal), (_QTY, _qty),
+    (_ORDINAL, _ordinal), (_CLOCK, _clock), (_QTY, _qty),
 ]
 
 
@@ -316,7 +336,8 @@ def _vague(text: str, span: Span) -> Span:
 def _substitute(text: str, spans: list[Span]) -> str:
     parts, pos = [], 0
     for start, end, repl in spans:
-        parts += [text[pos:start], repl]
+        gap = text[pos:start] or (" " if parts else "")  # 3日午前8時: "the 3rd 8 a.m."
+        parts += [gap, repl]
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
