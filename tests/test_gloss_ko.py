@@ -176,3 +176,14 @@ def test_particle_verbs_read_as_prepositions(ko: KoreanGlossTranslator) -> None:
     assert ko.gloss("그는 서울에 살았다.") == "He lived in Seoul."
     assert ko.gloss("문제가 없다.") == "No issue."
     assert ko.gloss("그는 떠나야 했다.") == "He had to leave."
+
+
+def test_verbs_take_the_preposition_english_gives_them(ko: KoreanGlossTranslator) -> None:
+    """에/에서 wait for the clause's verb: a direct object, "to", "from" or "in"; an action
+    noun + 하다 reads as its verb (철수 withdrawal → withdrew); be agrees with its subject."""
+    assert ko.gloss("그는 회의에 참석했다.") == "He attended the meeting."
+    assert ko.gloss("미군이 시리아에서 철수했다.") == "US military withdrew from Syria."
+    assert ko.gloss("그는 서울에 도착했다.") == "He arrived in Seoul."
+    assert ko.gloss("경찰은 사건을 조사하고 있다.") == "The police are investigating the incident."
+    assert ko.gloss("3명이 체포됐다.") == "3 people were arrested."
+    assert ko.gloss("그것은 큰 문제다.") == "It is a big issue."

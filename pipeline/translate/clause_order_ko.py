@@ -10,7 +10,12 @@ doorbell"), the way English news writes "X said (that)…".
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+
+from pipeline.translate.english_verbs import gerund, participle, past
 
 SUBJECT_PARTICLES = {"이", "가", "께서"}  # JKS
 TOPIC_PARTICLES = {"은", "는"}  # JX on a noun
@@ -37,7 +42,7 @@ class ClauseOrder:
         self.topic: int | None = None
         self.verb: int | None = None
         self.quoted = quoted  # the clause before this one was a quotation
-        self.at_marks: list[int] = []  # where 에 put "in": "to" if the verb is one of motion
+        self.place_marks: list[tuple[int, str]] = []  # where 에/에서 put "in", and which
 
     def new_sentence(self) -> None:
         self.settle_tense()
@@ -73,8 +78,8 @@ class ClauseOrder:
         """is/are/was/were for the clause's subject (they, lawmakers → are)."""
         mark = self.subject if self.subject is not None else self.topic
         word = self.out[mark - 1].split()[-1] if mark and self.out[mark - 1].strip() else ""
-        plural = word in ("they", "we", "you") or (word.endswith("s") and word.islower()
-                                                   and not word.endswith("ss"))
+        plural = word in ("they", "we", "you", "people", "police", "children") or (
+            word.endswith("s") and word.islower() and not word.endswith(("ss", "us", "is")))
         return ("were" if plural else "was") if past else ("are" if plural else "is")
 
     def verb_at(self, index: int) -> None:
@@ -93,21 +98,19 @@ class ClauseOrder:
                 setattr(self, name, mark + 1)
         if self.start > index:
             self.start += 1
-        self.at_marks = [m + 1 if m > index else m for m in self.at_marks]
+        self.place_marks = [(m + 1 if m > index else m, p) for m, p in self.place_marks]
 
-    def at_particle(self, index: int) -> None:
-        """에 became "in" at `index`; 학교에 갔다 is "went to school", so the verb decides."""
-        self.at_marks.append(index)
+    def place_particle(self, index: int, particle: str) -> None:
+        """에/에서 became "in" at `index`; the clause's verb decides at its end (학교에 갔다
+        "went to the school", 시리아에서 철수했다 "withdrew from Syria")."""
+        self.place_marks.append((index, particle))
 
     def end_clause(self, ending: str) -> None:
         """A final or connective ending closed the clause: move its verb group forward."""
         verb, out = self.verb, self.out
         if verb is not None and self.start <= verb < len(out):
-            head = out[verb].split()[-1] if out[verb].strip() else ""
-            if head.lstrip(TENSE) in MOTION_VERBS:
-                for mark in self.at_marks:
-                    if 0 <= mark < len(out) and out[mark] == "in":
-                        out[mark] = "to"
+            self._settle_places(out[verb:])
+            verb = self.verb if self.verb is not None else verb
             target = self.subject if self.subject is not None else self.topic
             if target is None and self.quoted:
                 target = self.sentence_topic  # 그는 […다고] 말했다: he said …
@@ -121,18 +124,33 @@ class ClauseOrder:
                     out[after] = "the"  # the verb's object: "made the doorbell"
         self._new_clause(quoted=ending in QUOTE_ENDINGS)
 
+    def _settle_places(self, verb_words: list[str]) -> None:
+        table = particle_verbs()
+        words = [w.lstrip(TENSE) for phrase in verb_words for w in phrase.split()]
+        for mark, particle in sorted(self.place_marks, reverse=True):
+            preps = table.get(particle, {})
+            prep = next((preps[w] for w in words if w in preps), None)
+            if prep is None or not 0 <= mark < len(self.out) or self.out[mark] != "in":
+                continue
+            if prep:
+                self.out[mark] = prep
+            else:  # 회의에 참석했다: "attended the meeting", no preposition
+                del self.out[mark]
+                self.inserted_removed(mark)
+
+    def inserted_removed(self, index: int) -> None:
+        """A word at `index` went out: shift the marks after it back."""
+        for name in ("subject", "topic", "verb", "sentence_topic"):
+            mark = getattr(self, name)
+            if mark is not None and mark > index:
+                setattr(self, name, mark - 1)
+
 
 TENSE = "\x04"  # prefix: this verb takes the tense of its sentence's last verb
 ARTICLE = "\x03"  # where "the" may go: a common noun opens a noun phrase
 PREPOSITIONS = {"in", "of", "to", "for", "on", "at", "from", "by", "with", "about", "against",
                 "into", "over", "under", "after", "before", "through", "during", "between",
                 "until", "like", "than", "as"}
-MOTION_VERBS = {"go", "went", "come", "came", "return", "returned", "move", "moved", "send",
-                "sent", "head", "headed", "travel", "traveled", "travelled", "fly", "flew",
-                "lead", "led", "bring", "brought", "deliver", "delivered", "transfer",
-                "transferred", "dispatch", "dispatched", "deploy", "deployed", "flee", "fled",
-                "submit", "submitted", "evacuate", "evacuated", "walk", "walked", "run", "ran",
-                "invite", "invited", "export", "exported", "spread", "apply", "applied"}
 CLAUSE_OPENERS = {"", ",", ".", ":", ";", '"'}
 
 
@@ -148,3 +166,15 @@ def place_articles(out: list[str]) -> list[str]:
             continue
         words.append(word)
     return words
+
+
+@lru_cache(maxsize=1)
+def particle_verbs() -> dict[str, dict[str, str]]:
+    """particle → {English verb form → preposition} (gloss_ko_en.toml [particle_verbs]),
+    every form of each verb listed: went, gone, goes, going all want "to"."""
+    text = resources.files("pipeline.data").joinpath("gloss_ko_en.toml").read_text("utf-8")
+    table = tomllib.loads(text)["particle_verbs"]
+    return {particle: {form: prep for verb, prep in verbs.items()
+                       for form in (verb, past(verb), participle(verb), gerund(verb),
+                                    verb + ("es" if verb.endswith(("s", "sh", "ch")) else "s"))}
+            for particle, verbs in table.items()}

@@ -69,3 +69,27 @@ def gerund(verb: str) -> str:
 def past_forms() -> frozenset[str]:
     """said, told, held...: forms that are already past and must not be inflected again."""
     return frozenset(f for forms in irregular().values() for f in forms)
+
+
+# noun ending → verb endings to try: withdrawal → withdraw, investigation → investigate,
+# decision → decide, reduction → reduce, failure → fail, recovery → recover
+_NOUN_TO_VERB = (("ication", ("y",)), ("ation", ("ate", "e", "")), ("ition", ("ite", "")),
+                 ("ction", ("ct", "ce")), ("ssion", ("ss", "t")), ("sion", ("de", "d", "se")),
+                 ("tion", ("te", "")), ("ment", ("",)), ("ial", ("y",)), ("al", ("", "e")),
+                 ("ance", ("", "e")), ("ence", ("e", "")), ("ure", ("", "e")), ("ery", ("er",)),
+                 ("th", ("",)), ("ing", ("", "e")))
+
+
+def verb_from_noun(noun: str, verbs: frozenset[str] | set[str]) -> str | None:
+    """The verb an English action noun comes from, if `verbs` knows it: 'withdrawal' →
+    'withdraw', 'cancellation' → 'cancel', 'decision' → 'decide'; None otherwise."""
+    if noun in verbs:
+        return noun
+    for ending, replacements in _NOUN_TO_VERB:
+        if noun.endswith(ending):
+            stem = noun[: -len(ending)]
+            for tail in replacements:
+                for candidate in (stem + tail, stem[:-1] + tail if stem[-1:] == stem[-2:-1] else ""):
+                    if candidate and candidate in verbs:
+                        return candidate
+    return None

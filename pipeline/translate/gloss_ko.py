@@ -25,7 +25,7 @@ from pipeline.translate.clause_order_ko import (
     ClauseOrder,
     place_articles,
 )
-from pipeline.translate.english_verbs import gerund, irregular, participle, past
+from pipeline.translate.english_verbs import gerund, irregular, participle, past, verb_from_noun
 from pipeline.translate.gloss_zh import (
     PUNCT,
     SKIP_SENSE,
@@ -138,6 +138,18 @@ def load_suffixes() -> dict[str, str]:
     """Compound-final syllables and their suffix senses (gloss_ko_en.toml [suffixes])."""
     text = resources.files("pipeline.data").joinpath("gloss_ko_en.toml").read_text("utf-8")
     return tomllib.loads(text)["suffixes"]
+
+
+@lru_cache(maxsize=1)
+def cedict_verbs() -> frozenset[str]:
+    """English verbs CC-CEDICT glosses with ("to withdraw"): which action nouns have a verb."""
+    found = set()
+    for entries in load_cedict().values():
+        for entry in entries:
+            for sense in entry[3]:
+                if sense.startswith("to ") and (word := sense[3:].split(" ")[0]).isalpha():
+                    found.add(word)
+    return frozenset(found - {"be"})
 
 
 @lru_cache(maxsize=1)
@@ -433,11 +445,12 @@ def _ending(morphs: list[tuple[str, str]], at: int) -> str:
     return morphs[at][1] if at < len(morphs) and morphs[at][1].startswith("E") else ""
 
 
-def _be(english: list[str], ending: str, past: bool) -> list[str]:
-    """"be arrested": "was arrested" ending a clause, "arrested" before a noun (체포된 남성)."""
+def _be(english: list[str], ending: str, be: str) -> list[str]:
+    """"be arrested": "was arrested" (`be` agrees with the subject) ending a clause,
+    "arrested" before a noun (체포된 남성)."""
     rest = english[0].partition(" ")[2]
     if ending in ("EF", "EC"):
-        return [f"{'was' if past else 'is'} {rest}".strip(), *english[1:]]
+        return [f"{be} {rest}".strip(), *english[1:]]
     if ending in ("ETM", "ETN") and rest:
         return [rest, *english[1:]]
     return english
@@ -464,14 +477,14 @@ def _verb_like(english: str) -> bool:
 
 
 def _passive(english: list[str], morphs: list[tuple[str, str]], at: int,
-             past: bool) -> list[str]:
+             be: str) -> list[str]:
     """Noun + 되다 is the passive: 체포됐다 "was arrested", 체포된 남성 "arrested man"."""
     done = [participle(english[0]), *english[1:]]
     while at < len(morphs) and morphs[at][1] == "EP":
         at += 1
     if at < len(morphs) and morphs[at][1] in ("ETM", "ETN"):
         return done
-    return ["was" if past else "is", *done]
+    return [be, *done]
 
 
 def _time_preposition(words: list[str], particle: str, prep: str) -> str:
@@ -657,17 +670,20 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                         past = any(f in _PAST_EP for f, t in morphs[i + 2:i + 4] if t == "EP")
                         if _ending(morphs, i + 2) == "EF":
                             clauses.final_tense(past)
+                        if nxt[1] == "XSV" and len(english) == 1 and " " not in english[0]:
+                            verb = verb_from_noun(english[0], cedict_verbs())  # 철수 withdrawal
+                            english = [verb] if verb else english
                         if ("겠", "EP") in morphs[i + 2:i + 4]:
                             english = ["will", *english]  # 인하하겠다: will cut
                         elif nxt == ("되", "XSV") and _verb_like(english[0]):
-                            english = _passive(english, morphs, i + 2, past)  # 체포됐다
+                            english = _passive(english, morphs, i + 2, clauses.be(past))  # 체포됐다
                         elif nxt[1] == "XSV" and past and _verb_like(english[0]):
                             english = [english_past(english[0]), *english[1:]]  # 결렬했다
                         elif nxt[1] == "XSV" and _verb_like(english[0]):
                             english = [_tense_of(english[0], morphs, i + 2, len(morphs)),
                                        *english[1:]]
                         if nxt[1] == "XSA" and _predicate(morphs, i + 2):
-                            out.append("was" if past else "is")  # 안전하다: "is safe"
+                            out.append(clauses.be(past))  # 안전하다: "is safe"
                     else:
                         clauses.words_added()
                     out += english
@@ -712,8 +728,8 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                     close_np()
                     clauses.inserted(start)
                     out.insert(start, _time_preposition(out[start:], form, prep))
-                    if form == "에":
-                        clauses.at_particle(start)
+                    if form in ("에", "에서"):
+                        clauses.place_particle(start, form)
                 else:
                     close_np()
                 clauses.particle(form, tag, morphs[i - 1][1] if i else "")
@@ -723,11 +739,15 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 start = np_start  # 회의적이다: "is skeptical", a verb to move like any other
                 close_np()
                 clauses.inserted(start)
-                out.insert(start, "was" if nxt == ("었", "EP") else "is")
+                if out[start:start + 1] in ([ARTICLE], ["the"]) and start + 1 < len(out):
+                    # what the subject is: "he is a professor", not "the professor"
+                    out[start] = "an" if out[start + 1][:1].lower() in "aeiou" else "a"
+                out.insert(start, clauses.be(nxt == ("었", "EP")))
                 clauses.verb_at(start)
                 i += 1
                 continue
-            close_np()
+            if not (tag in ("EP", "ETM") and morphs[i - 1][1] in ("VA", "EP") and np_start >= 0):
+                close_np()  # (큰 문제: the adjective's phrase stays open for its noun)
             if (form, tag) == ("없", "VA") and morphs[i - 1][1] == "JKS" and subject_at >= 0:
                 # 문제가 없다, 관련이 없는: "no problem", "no relevance"
                 if out[subject_at:subject_at + 1] in ([ARTICLE], ["the"]):
@@ -775,12 +795,18 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 if english and any(morphs[k] == ("겠", "EP") for k in range(i + 1, j)):
                     english = ["will", *english]  # 하겠다: will do
                 if english and english[0].partition(" ")[0] == "be":
-                    english = _be(english, _ending(morphs, i + 1), past)  # 체포되다, 있다
+                    english = _be(english, _ending(morphs, i + 1), clauses.be(past))  # 체포되다, 있다
                 elif (tag == "VA" and english and english[0].split()[0] not in _NOT_ADJECTIVES
                       and _predicate(morphs, i + 1)):
-                    english = ["was" if past else "is", *english]  # 작다: "is small"
+                    english = [clauses.be(past), *english]  # 작다: "is small"
                 verb_start = len(out)
                 clauses.verb_at(verb_start)
+                if tag == "VA" and english and _ending(morphs, i + 1) == "ETM":
+                    # 큰 문제: the adjective opens the noun phrase ("a big issue" moves whole)
+                    clauses.words_added()
+                    np_start = len(out)
+                    if _takes_article(out, english[0]):
+                        out.append(ARTICLE)
                 out += english
             elif tag in ("VX", "VCN") and form in _NEGATION:
                 past = i + 1 < len(morphs) and morphs[i + 1] == ("었", "EP")
