@@ -95,7 +95,7 @@ def test_genitive_order_and_possessive(ko):
 
 def test_past_tense_and_modal(ko):
     out = ko.gloss("링의 CEO인 제이미 시미노프는 초인종 소리를 들을 수 없었을 때 회사를 시작했다고 말했습니다.")
-    assert "Siminoff said started" in out  # the reporting verb follows its subject
+    assert "Siminoff said when" in out  # the reporting verb follows its subject
     assert "can not hear" in out  # 들을 수 없었다: modal before the verb
     assert "did not announce" in ko.gloss("정부는 수출 통제를 발표하지 않았다.")
 
@@ -187,3 +187,8 @@ def test_verbs_take_the_preposition_english_gives_them(ko: KoreanGlossTranslator
     assert ko.gloss("경찰은 사건을 조사하고 있다.") == "The police are investigating the incident."
     assert ko.gloss("3명이 체포됐다.") == "3 people were arrested."
     assert ko.gloss("그것은 큰 문제다.") == "It is a big issue."
+
+
+def test_a_clause_of_time_or_cause_opens_with_its_conjunction(ko: KoreanGlossTranslator) -> None:
+    assert ko.gloss("비가 왔기 때문에 경기가 취소됐다.") == "Because rain came the game was canceled."
+    assert ko.gloss("그는 집에 갈 때 울었다.") == "He when go to the house cried."

@@ -105,6 +105,25 @@ class ClauseOrder:
         "went to the school", 시리아에서 철수했다 "withdrew from Syria")."""
         self.place_marks.append((index, particle))
 
+    def subordinate(self, conjunction: str) -> None:
+        """The clause so far ends in a noun of time or cause (…할 때, …한 후, …하기 때문에):
+        its verb moves after its own subject, the conjunction opens it, and a topic before it
+        stays the main clause's (그는 [집에 갈 때] 울었다: "he when went home cried")."""
+        out = self.out
+        if self.verb is not None and self.start <= self.verb < len(out):
+            self._settle_places(out[self.verb:])
+        verb = self.verb
+        at = self.topic if self.topic is not None else self.start
+        target = self.subject if self.subject is not None and self.subject >= at else at
+        if verb is not None and self.start <= target < verb:
+            words = out[verb:]
+            del out[verb:]
+            out[target:target] = words
+        out.insert(at, conjunction)
+        topic = self.topic
+        self._new_clause(quoted=False)
+        self.topic = topic
+
     def end_clause(self, ending: str) -> None:
         """A final or connective ending closed the clause: move its verb group forward."""
         verb, out = self.verb, self.out

@@ -67,6 +67,9 @@ _POSTPOSITIONS = {"후": "after", "이후": "after", "뒤": "after", "다음": "
                   "때문": "because of", "사이": "between", "가운데": "among", "근처": "near",
                   "이상": "more than", "이하": "up to", "미만": "under", "이내": "within",
                   "대신": "instead of", "덕분": "thanks to"}
+_CONJUNCTIONS = {"때": "when", "후": "after", "뒤": "after", "다음": "after", "이후": "after",
+                 "전": "before", "이전": "before", "동안": "while", "때문": "because",
+                 "경우": "if", "대신": "instead of", "가운데": "while", "만큼": "as much as"}
 _ALSO_MODIFIERS = {"전", "이전", "다음", "중"}  # before a noun: 전 대통령 former, 다음 주 next
 _NEGATION = {"않", "못하", "아니"}  # VX / VCN stems that negate the verb before them
 _JOIN_SUFFIX = {"XSN"}  # 희토 + 류: the suffix belongs to the noun (希土類)
@@ -636,6 +639,14 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             was_np, prev_np = prev_np, tag == "NP"
+            if form in _CONJUNCTIONS and tag in ("NNG", "NNB") and morphs[i - 1][1] in ("ETM", "ETN"):
+                # 들을 수 없었을 때 "when … could not hear", 출연한 이후 "after … appeared":
+                # a clause ending in a noun of time or cause is an English subordinate clause
+                clauses.subordinate(_CONJUNCTIONS[form])
+                np_prep = True  # its 에/에는 says nothing more
+                np_start = len(out)
+                i += 1
+                continue
             if (form in _POSTPOSITIONS and tag in ("NNG", "NNB") and np_start >= 0
                     and morphs[i - 1][1] in _NOUNS | {"XSN"}
                     and not (form in _ALSO_MODIFIERS and nxt[1] in ("NNG", "NNP"))):
