@@ -655,9 +655,14 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 word = _POSTPOSITIONS[form]
                 if form == "동안" and morphs[i - 1][1] != "NUM":
                     word = "during"
+                if form == "중" and nxt[0] == "하나":  # 별장 중 하나: "one of the villas"
+                    word = "one of"
+                    i += 1
+                elif form == "중" and (morphs[i - 1][0] == "들" or nxt[1] in ("NUM", "NR")):
+                    word = "of"  # 직원들 중 여섯 명: "six of the employees"
                 clauses.inserted(np_start)
                 out.insert(np_start, word)
-                np_prep = True
+                np_prep = word not in ("one of", "of")  # its 에 says nothing more
                 i += 1
                 continue
             if tag in _NOUNS or tag in ("NP", "SL"):  # SL: a Latin name, ZMapp, QVC
