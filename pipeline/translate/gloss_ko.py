@@ -47,7 +47,7 @@ _NUMBER_MARK = "Zqnumzq"  # stands in for a number span while the analyser reads
 # (years old); an empty value drops the word
 _BOUND_NOUNS = {"적": "", "리": "", "차": "", "주": "week", "만": "after", "위": "place",
                 "세": "years old"}
-_WEEK_BEFORE = {"이번", "다음", "지난", "매", "한", "두", "세", "네", "몇", "이", "그", "첫"}
+_WEEK_BEFORE = {"이번", "다음", "지난", "지나", "매", "한", "두", "세", "네", "몇", "이", "그", "첫"}
 _WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
              "weekend"}
 _PARTS_OF_DAY = {"morning", "afternoon", "evening"}
@@ -60,8 +60,10 @@ _VERB_PREPOSITIONS = {  # verb stem → (particles before it, English prepositio
     "비하": (_AT, "compared with"), "대비하": (_AT, "compared with"), "인하": (_BY, "due to"),
     "위하": (_OBJ, "for"), "통하": (_OBJ, "through"), "비롯하": (_OBJ, "including"),
     "포함하": (_OBJ, "including"), "향하": (_OBJ, "toward"), "둘러싸": (_OBJ, "over"),
-    "함께": ({"와", "과", "이랑", "랑", "하고"}, "with"),
+    "함께": ({"와", "과", "이랑", "랑", "하고"}, "with"), "같": ({"와", "과"}, "like"),
+    "넘": (_OBJ, "more than"),
 }
+_IN_PLACE = {"넘"}  # 3천 명을 넘는 시위대: "more than 3,000 protesters", the phrase stays put
 _POSTPOSITIONS = {"후": "after", "이후": "after", "뒤": "after", "다음": "after", "전": "before",
                   "이전": "before", "동안": "for", "중": "during", "때": "during",
                   "때문": "because of", "사이": "between", "가운데": "among", "근처": "near",
@@ -70,6 +72,8 @@ _POSTPOSITIONS = {"후": "after", "이후": "after", "뒤": "after", "다음": "
 _CONJUNCTIONS = {"때": "when", "후": "after", "뒤": "after", "다음": "after", "이후": "after",
                  "전": "before", "이전": "before", "동안": "while", "때문": "because",
                  "경우": "if", "대신": "instead of", "가운데": "while", "만큼": "as much as"}
+_AFTER_NUMBER = {"말": "late", "초": "early", "중순": "mid", "초순": "early", "하순": "late",
+                 "상반기": "the first half of", "하반기": "the second half of"}  # 2017년 말
 _ALSO_MODIFIERS = {"전", "이전", "다음", "중"}  # before a noun: 전 대통령 former, 다음 주 next
 _NEGATION = {"않", "못하", "아니"}  # VX / VCN stems that negate the verb before them
 _JOIN_SUFFIX = {"XSN"}  # 희토 + 류: the suffix belongs to the noun (希土類)
@@ -420,7 +424,7 @@ def _verb_preposition(morphs: list[tuple[str, str]], i: int) -> tuple[str, int, 
     j = i + 2
     while j < len(morphs) and morphs[j][1].startswith("E"):
         j += 1
-    return rule[1], j, any(t == "ETM" for _, t in morphs[i + 2:j])
+    return rule[1], j, stem[0] not in _IN_PLACE and any(t == "ETM" for _, t in morphs[i + 2:j])
 
 
 def _modal(morphs: list[tuple[str, str]], i: int) -> str | None:
@@ -647,6 +651,19 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 np_start = len(out)
                 i += 1
                 continue
+            if form in _AFTER_NUMBER and i and morphs[i - 1][1] == "NUM" and np_start >= 0:
+                clauses.inserted(np_start)  # 2017년 말 "late 2017"
+                out.insert(np_start, _AFTER_NUMBER[form])
+                i += 1
+                continue
+            if (form, tag) == ("예", "NNG") and morphs[i + 1:i + 3] == [("를", "JKO"), ("들", "VV")]:
+                close_np()  # 예를 들어 "for example"
+                clauses.words_added()
+                out.append("for example")
+                i += 3
+                while i < len(morphs) and morphs[i][1].startswith("E"):
+                    i += 1
+                continue
             if (form in _POSTPOSITIONS and tag in ("NNG", "NNB") and np_start >= 0
                     and morphs[i - 1][1] in _NOUNS | {"XSN"}
                     and not (form in _ALSO_MODIFIERS and nxt[1] in ("NNG", "NNP"))):
@@ -666,7 +683,10 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             if tag in _NOUNS or tag in ("NP", "SL"):  # SL: a Latin name, ZMapp, QVC
-                english = self._morph(form, tag, morphs[i - 1][0] if i else "")
+                before = morphs[i - 1][0] if i else ""
+                if before == "ᆫ" and i > 1:  # 지난 주: the stem before the ending
+                    before = morphs[i - 2][0]
+                english = self._morph(form, tag, before)
                 if suffix and len(english) == 1:
                     english = [plural(english[0])]
                 if english:
@@ -815,6 +835,8 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 elif (tag == "VA" and english and english[0].split()[0] not in _NOT_ADJECTIVES
                       and _predicate(morphs, i + 1)):
                     english = [clauses.be(past), *english]  # 작다: "is small"
+                if form == "지나" and morphs[i + 1:i + 2] == [("ᆫ", "ETM")]:
+                    english = ["last"]  # 지난 주, 지난해: "last week", not "passed"
                 verb_start = len(out)
                 clauses.verb_at(verb_start)
                 if tag == "VA" and english and _ending(morphs, i + 1) == "ETM":
