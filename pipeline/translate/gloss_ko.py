@@ -350,6 +350,25 @@ def _rr(syllable: str) -> str:
     return _LEADS[lead] + _VOWELS[vowel] + _TAILS[tail]
 
 
+# 조코 위도도(Joko Widodo), 지맵 (ZMapp): a name spelled in hangul, then as its owner spells it
+_NAME_GLOSSED = re.compile(r"((?:[가-힣]+ ){0,3}[가-힣]+) ?\((?P<latin>[A-Z][A-Za-z.'\-]*"
+                           r"(?: [A-Za-z][A-Za-z.'\-]*){0,3})\)")
+
+
+def with_latin_names(text: str) -> str:
+    """The Latin spelling in place of the hangul one before it, as many words as it has
+    (조코 위도도 (Joko Widodo)는 → Joko Widodo는): the reader gets the name as written, not
+    a romanisation beside it. An all-capital acronym stays a parenthesis (보좌관(NSA))."""
+    def swap(m: re.Match[str]) -> str:
+        latin = m["latin"]
+        if latin.replace(".", "").isupper():
+            return m.group()
+        hangul = m.group(1).split(" ")
+        keep = hangul[: max(0, len(hangul) - len(latin.split(" ")))]
+        return " ".join(keep + [latin])
+    return _NAME_GLOSSED.sub(swap, text)
+
+
 def _is_hangul(text: str) -> bool:
     return any("가" <= c <= "힣" for c in text)
 
@@ -377,6 +396,8 @@ _ARTICLE_BLOCKERS = {"the", "a", "an", "this", "that", "these", "those", "its", 
                      "more", "most", "no", "any", "other", "such", "several", "both", "another",
                      "which", "what", "former", "whose", "one", "two", "three"}
 _NOT_ADJECTIVES = {"not", "have", "be", "there", "do"}  # 없다 "not have" takes no "is"
+_PLANNED = {"예정": "{be} scheduled to", "계획": "plan{past} to", "방침": "plan{past} to",
+            "전망": "{be} expected to", "예상": "{be} expected to"}
 _FUTURE_ETM = {("ᆯ", "ETM"), ("을", "ETM"), ("ㄹ", "ETM")}  # 할 것이다: will do
 _BARE_NOUNS = {"today", "tomorrow", "yesterday", "now", "currently", "recently", "home",
                "tonight", "everyone", "everything", "someone", "nothing", "nobody"}
@@ -393,7 +414,8 @@ def plural(gloss: str) -> str:
         return gloss if gloss.endswith("s") else gloss + "es"
     if gloss.endswith("y") and len(gloss) > 2 and gloss[-2] not in "aeiou":
         return gloss[:-1] + "ies"
-    if gloss in ("people", "police", "staff", "media", "equipment", "information", "data"):
+    if gloss in ("people", "police", "staff", "media", "equipment", "information", "data",
+                 "dead", "injured", "wounded", "missing", "elderly"):
         return gloss
     return gloss + "s"
 
@@ -480,7 +502,7 @@ def _verb_like(english: str) -> bool:
     is plainly a noun ("announcement", "agreement"): only then does it take the past."""
     head = english.split(" ")[0]
     return head.isalpha() and head.islower() and head not in _NOT_VERBS and (
-        head in irregular() or not head.endswith(_NOUN_ENDINGS + ("ed",)))
+        head in irregular() or head in cedict_verbs())
 
 
 def _passive(english: list[str], morphs: list[tuple[str, str]], at: int,
@@ -543,6 +565,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
         and a clause that runs across a number still has its verb moved."""
         if not text.strip():
             return ""
+        text = with_latin_names(text)
         spans = find_cjk_numbers(text)
         marked = "".join(text[pos:start] + _NUMBER_MARK for pos, (start, _, _) in
                          zip([0] + [end for _, end, _ in spans], spans))
@@ -635,6 +658,15 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                     and nxt[1] == "VCP" and 0 <= verb_start < len(out)):
                 out.insert(verb_start, "will")  # 철수할 것이다 → "will withdraw"
                 i += 2  # the copula goes with it
+                continue
+            if (form in _PLANNED and i and morphs[i - 1] in _FUTURE_ETM and nxt[1] == "VCP"
+                    and 0 <= verb_start < len(out)):
+                # 방문할 예정이다 "is scheduled to visit", 할 계획이다 "plans to"
+                was = i + 2 < len(morphs) and morphs[i + 2][0] in _PAST_EP
+                be = clauses.be(was)
+                out.insert(verb_start, _PLANNED[form].format(be=be, s="" if was else "s",
+                                                             past="ed" if was else "s"))
+                i += 2
                 continue
             if (form, tag) == ("수", "NNB") and i and morphs[i - 1][1] == "ETM" and 0 <= verb_start:
                 can_at = verb_start  # 들을 수 없었다 → "can not hear": modal before the verb
@@ -729,6 +761,28 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 out[-1] = _POSSESSIVE[out[-1]]  # 그의 → his: no "of" swap
                 np_start = len(out) - 1
                 i += 1
+                continue
+            if (tag == "JKG" and form == "의" and np_start >= 0 and i
+                    and morphs[i - 1][1] == "NUM" and out[np_start:] == [morphs[i - 1][0]]):
+                # 16,700명의 사람들 "16,700 people", 24개의 시설 "24 facilities": a count
+                # stands before its noun, no "of"
+                counted = out[np_start].split()[-1]
+                j = i + 1
+                if j < len(morphs) and morphs[j][1] in ("NNG", "NNB"):
+                    noun = self._morph(*morphs[j])
+                    if noun and noun[0] in (counted, "person", "people"):
+                        j += 1  # the count already says "people"
+                        while j < len(morphs) and morphs[j] == ("들", "XSN"):
+                            j += 1
+                    elif noun and (counted in ("people", "person") or not counted.isalpha()):
+                        if counted in ("people", "person"):  # 3명의 기자 "3 reporters"
+                            out[np_start] = out[np_start].rsplit(" ", 1)[0]
+                        out.extend(plural(w) if k == len(noun) - 1 else w
+                                   for k, w in enumerate(noun))
+                        j += 1
+                        while j < len(morphs) and morphs[j] == ("들", "XSN"):
+                            j += 1
+                i = j
                 continue
             if tag == "JKG" and form == "의" and np_start >= 0 and held is None:
                 held, held_of = out[np_start:], True  # A의 B → B of A
@@ -835,6 +889,8 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 elif (tag == "VA" and english and english[0].split()[0] not in _NOT_ADJECTIVES
                       and _predicate(morphs, i + 1)):
                     english = [clauses.be(past), *english]  # 작다: "is small"
+                if form == "보이" and morphs[i - 1][1] == "JKO" and english:
+                    english = ["showed" if past else "show"]  # 가능성을 보였다: showed promise
                 if form == "지나" and morphs[i + 1:i + 2] == [("ᆫ", "ETM")]:
                     english = ["last"]  # 지난 주, 지난해: "last week", not "passed"
                 verb_start = len(out)
