@@ -943,6 +943,8 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
     def _morph(self, form: str, tag: str, before: str = "") -> list[str]:
         if tag == "NUM":
             return [form]
+        if (form, tag) == ("보다", "MAG"):
+            return ["more"]  # 보다 많은: the adverb, not the verb "see" spelled alike
         if form == "주" and before in _WEEK_BEFORE:
             return ["week"]  # 다음 주, 이번 주: the week, not the state
         if tag == "NNB" and form in _BOUND_NOUNS:
