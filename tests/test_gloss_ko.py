@@ -192,3 +192,9 @@ def test_verbs_take_the_preposition_english_gives_them(ko: KoreanGlossTranslator
 def test_a_clause_of_time_or_cause_opens_with_its_conjunction(ko: KoreanGlossTranslator) -> None:
     assert ko.gloss("비가 왔기 때문에 경기가 취소됐다.") == "Because rain came the game was canceled."
     assert ko.gloss("그는 집에 갈 때 울었다.") == "He when go to the house cried."
+
+
+def test_centuries_and_clock_times_are_numbers(ko: KoreanGlossTranslator) -> None:
+    assert ko.gloss("18세기 말에 혁명이 일어났다.").startswith("In the late 18th century")
+    assert "the 3rd century BC" in ko.gloss("기원전 3세기에 이집트인이 건설했다.")
+    assert "7:19 a.m." in ko.gloss("현지 시간 오전 7시 19분에 지진이 발생했다.")

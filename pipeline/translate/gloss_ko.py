@@ -684,8 +684,12 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             if form in _AFTER_NUMBER and i and morphs[i - 1][1] == "NUM" and np_start >= 0:
-                clauses.inserted(np_start)  # 2017년 말 "late 2017"
-                out.insert(np_start, _AFTER_NUMBER[form])
+                word, number = _AFTER_NUMBER[form], out[-1]
+                if number.startswith("the ") and np_start == len(out) - 1:
+                    out[-1] = f"the {word} {number[4:]}"  # 18세기 말: "the late 18th century"
+                else:
+                    clauses.inserted(np_start)  # 2017년 말 "late 2017"
+                    out.insert(np_start, word)
                 i += 1
                 continue
             if (form, tag) == ("예", "NNG") and morphs[i + 1:i + 3] == [("를", "JKO"), ("들", "VV")]:

@@ -252,6 +252,17 @@ def _ordinal(m: re.Match[str]) -> str | None:
     return _ORDINAL_WORDS[n - 1] if n <= 10 else ordinal(n)
 
 
+# 기원전 3세기, 公元前3世纪, 21世紀: a century is an ordinal ("the 3rd century BC")
+_CENTURY = re.compile(rf"(?P<bc>기원전 ?|公元前|紀元前|纪元前)?(?P<num>[0-9]{{1,2}}|{_HP}) ?(?:세기|世纪|世紀)")
+
+
+def _century(m: re.Match[str]) -> str | None:
+    value = parse_cjk_number(m["num"])
+    if value is None or value != int(value) or not 1 <= value <= 30:
+        return None
+    return f"the {ordinal(int(value))} century" + (" BC" if m["bc"] else "")
+
+
 _AM, _PM = "오전|午前|上午|早上|凌晨", "오후|午後|下午|晚上|저녁|밤"
 # 오후 3시 30분, 午前7時19分, 下午3点: a clock time (时间/時間/시간 "hours" is a quantity)
 _CLOCK = re.compile(rf"(?:(?P<am>{_AM})|(?P<pm>{_PM}))? ?(?<![0-9.])(?P<h>[0-9]{{1,2}}) ?"
@@ -274,7 +285,7 @@ def _clock(m: re.Match[str]) -> str | None:
 
 _CJK_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] = [
     (_DATE, _date), (_MONTH_DAY, _month_day), (_DAY, _day), (_PERCENT, _percent),
-    (_ORDINAL, _ordinal), (_CLOCK, _clock), (_QTY, _qty),
+    (_ORDINAL, _ordinal), (_CENTURY, _century), (_CLOCK, _clock), (_QTY, _qty),
 ]
 
 
