@@ -406,6 +406,22 @@ _PLURAL_SUFFIX = {"들"}
 _DROP_SUFFIX = {"적", "님", "씨", "째", "간", "상", "별", "용", "형"}
 
 
+def adverb(adjective: str) -> str:
+    """'active' → 'actively', 'economic' → 'economically', 'possible' → 'possibly',
+    'easy' → 'easily'; a phrase or a word already an adverb is left alone."""
+    if " " in adjective or "-" in adjective or adjective.endswith("ly") or not adjective.isalpha():
+        return adjective
+    if adjective.endswith("ic"):
+        return adjective + "ally"
+    if adjective.endswith("le") and len(adjective) > 3:
+        return adjective[:-1] + "y"
+    if adjective.endswith("y") and len(adjective) > 2:
+        return adjective[:-1] + "ily"
+    if adjective in ("fast", "hard", "late", "early", "well", "long", "high", "low", "far"):
+        return adjective
+    return adjective + "ly"
+
+
 def plural(gloss: str) -> str:
     """'lawmaker' → 'lawmakers' for 의원들; names, phrases and plurals are left alone."""
     if not gloss or " " in gloss or not gloss.isalpha() or not gloss.islower():
@@ -650,6 +666,12 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                     suffix = "plural"
                 i += 1
                 nxt = morphs[i + 1] if i + 1 < len(morphs) else ("", "")
+            if form.endswith("적") and form in lexicon and nxt == ("으로", "JKB"):
+                close_np()  # 적극적으로 "actively": the adjective's adverb, no "to"
+                clauses.words_added()
+                out.append(adverb(lexicon[form]))
+                i += 2
+                continue
             if tag in _NOUNS and nxt[1] in ("XSV", "XSA") and f"{form}{nxt[0]}다" in lexicon:
                 form, tag = form + nxt[0], "VA" if nxt[1] == "XSA" else "VV"  # 말하다 "say"
                 i += 1
@@ -869,6 +891,14 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 i += 1
                 continue
             can_at = -1
+            if tag == "VA" and nxt == ("게", "EC"):
+                english = self._verb(form, tag)  # 빠르게 "quickly", 조용하게 "quietly"
+                if english:  # 어렵게 만들다 "make difficult": the adjective itself
+                    clauses.words_added()
+                    made = i + 2 < len(morphs) and morphs[i + 2][0] in ("만들", "하")
+                    out.append(english[0] if made else adverb(english[0]))
+                i += 2
+                continue
             if tag in ("VV", "VA"):
                 english = self._verb(form, tag)
                 j = i + 1
