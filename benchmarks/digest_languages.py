@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from newsdigest_eval.linking_set import load_linking_set
 from pipeline.config import Config
-from pipeline.eval.linking_set import load_linking_set
 from pipeline.model import Event
 from pipeline.run import events_to_summarise
 from pipeline.summarize import summarize_event

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from pipeline.eval.metrics import chrf
+from newsdigest_eval.metrics import chrf
 from pipeline.paths import evaldata_dir
 from pipeline.translate import TranslationRouter
 

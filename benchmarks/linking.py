@@ -15,9 +15,9 @@ import argparse
 import json
 import time
 
+from newsdigest_eval.dev_linking import linking_figures
+from newsdigest_eval.linking_set import load_linking_set
 from pipeline.config import Config
-from pipeline.eval.dev_linking import linking_figures
-from pipeline.eval.linking_set import load_linking_set
 from pipeline.run import build_embedder, embed_documents, group_events, process_documents
 
 TARGETS = {"bcubed_f1": 0.95, "ari": 0.93, "pairs": 0.93, "false_translation_flags": 0,

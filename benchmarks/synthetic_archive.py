@@ -113,7 +113,7 @@ def _unquote_ko(line: str) -> str:
 
 
 def _ecbplus() -> list[list[Article]]:
-    from pipeline.eval.public_data import read_ecbplus
+    from newsdigest_eval.public_data import read_ecbplus
 
     return [[Article(f"ecb:{row['id']}", "en", _clean_lines(row["text"]),
                      f"ecb:{row['subtopic']}")]

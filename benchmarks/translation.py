@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.eval.metrics import chrf
+from newsdigest_eval.metrics import chrf
 from pipeline.paths import evaldata_dir, project_root
 from pipeline.translate import TranslationRouter
 from pipeline.translate.cache import CachedTranslator
@@ -169,7 +169,7 @@ def translated_share(paths: list[Path], label: str) -> None:
 def mixed_archive(folder: Path, english: int, per_cjk: int) -> list[Path]:
     """A mostly English archive: ECB+ articles plus a few NTREX articles in zh, ja and ko
     (different articles per language, so none is a translation of another)."""
-    from pipeline.eval.public_data import read_ecbplus
+    from newsdigest_eval.public_data import read_ecbplus
     from pipeline.evaldata import ntrex_documents
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -32,6 +31,21 @@ seen against an earlier digest.json (details: docs/daily.md).
 example:  newsdigest run seeds/ --out out/ --langs en,zh
 daily:    newsdigest run feed/ --date 2025-06-09 --previous out/2025-06-08/ --out out/2025-06-09/
 """
+
+
+def _plugins() -> dict:
+    """Subcommands that other installed packages add through the entry-point group
+    `newsdigest.commands` (the evaluation harness adds `eval`): each module has
+    `add_parser(subparsers)` and `run(args) -> exit code`. The product names none of them."""
+    from importlib.metadata import entry_points
+
+    found = {}
+    for point in entry_points(group="newsdigest.commands"):
+        try:
+            found[point.name] = point.load()
+        except ImportError as exc:  # a broken or half-installed plugin never stops `run`
+            print(f"newsdigest: the {point.name} command is unavailable ({exc})", file=sys.stderr)
+    return found
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,36 +117,15 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--batch", type=int, default=64, metavar="N",
                     help="lines translated per batch (default: 64)")
 
-    ev = sub.add_parser("eval", help="score a digest or the pipeline's stages",
-                        description=EVAL_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ev.add_argument("--digest", type=Path, metavar="JSON",
-                    help="score this digest.json against the seed references")
-    ev.add_argument("--suite", action="append", metavar="NAME",
-                    help="seeds, translation, clustering, linking, dedup or all (repeatable)")
-    ev.add_argument("--limit", type=int, metavar="N", help="items per public suite")
-    ev.add_argument("--json", type=Path, metavar="PATH", help="write every figure here")
-    ev.add_argument("--report", type=Path, default=Path("out/eval"), metavar="DIR",
-                    help="folder for report.md and charts (default: out/eval/)")
-    ev.add_argument("--check-baseline", action="store_true",
-                    help="exit 3 when a figure falls below eval/baseline.json minus tolerance")
-    ev.add_argument("--update-baseline", action="store_true",
-                    help="record these figures as the new baseline for this --limit")
+    for name, plugin in _plugins().items():
+        plugin.add_parser(sub)
+        sub.choices[name].set_defaults(plugin=plugin)
     from pipeline.models_cli import add_models_parser
 
     add_models_parser(sub)
     return parser
 
 
-EVAL_HELP = """\
-Score output against references.
-  newsdigest eval --digest out/digest.json       the seed digest vs eval/references/
-  newsdigest eval --suite all --limit 200        every suite on public test sets
-Suites: seeds (run the pipeline on seeds/ and score it), translation (chrF/BLEU on FLORES-200
-and NTREX-128, zh/ja/ko -> en), clustering (ECB+ events), linking (NTREX articles across
-en/zh/ja/ko end in one event), dedup (exact/near copies built from ECB+).
-Writes a table to the terminal, OUT/report.md with PNG charts and OUT/report.json.
-exit codes: 0 done; 1 bad option or missing data; 3 a figure fell below the baseline.
-"""
 
 
 def _day(text: str):
@@ -198,47 +191,7 @@ def _translate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval(args: argparse.Namespace) -> int:
-    from pipeline.eval.baseline import entry_for, load_baseline, regressions, update_baseline
-    from pipeline.eval.report import print_table, write_report
-    from pipeline.eval.suites import run_suites
-
-    if not args.digest and not args.suite:
-        print("newsdigest eval: give --digest PATH or --suite NAME", file=sys.stderr)
-        return 1
-    names = [n.strip() for s in (args.suite or []) for n in s.split(",") if n.strip()]
-    try:
-        with _progress_bar(sys.stderr.isatty()) as progress:
-            results = run_suites(names, args.limit, progress) if names else []
-            if args.digest:
-                from pipeline.eval.seed_suite import seed_suite
-
-                start = time.perf_counter()
-                scored = seed_suite(digest_path=args.digest, progress=progress)
-                scored.seconds = round(time.perf_counter() - start, 2)
-                results.insert(0, scored)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"newsdigest eval: {exc}", file=sys.stderr)
-        return 1
-    print_table(results)
-    paths = write_report(results, args.report, args.json,
-                         meta={"limit": args.limit, "digest": str(args.digest or "")})
-    print("report: " + ", ".join(str(p) for p in paths[:2]), file=sys.stderr)
-    if args.update_baseline:
-        update_baseline(results, args.limit)
-    if args.check_baseline:
-        baseline = load_baseline()
-        found = [r for res in results
-                 if (entry := entry_for(baseline, res.name, args.limit))
-                 for r in regressions(res, entry)]
-        for regression in found:
-            print(f"regression: {regression}", file=sys.stderr)
-        if found:
-            return 3
-    return 0
-
-
-class _progress_bar:
+class ProgressBar:
     """A rich progress bar on a terminal; a silent callback elsewhere (CI logs stay short)."""
 
     def __init__(self, show: bool, rate: bool = False) -> None:
@@ -290,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore", TranslatorNotice)  # printed once, as a note, below
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-    if args.command == "eval":
-        return _eval(args)
+    if getattr(args, "plugin", None) is not None:
+        return args.plugin.run(args)
     if args.command == "models":
         from pipeline.models_cli import run_models
 
@@ -339,7 +292,7 @@ def _batch(args: argparse.Namespace) -> int:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return 1
     try:
-        with _progress_bar(not args.quiet and sys.stderr.isatty(), rate=True) as progress:
+        with ProgressBar(not args.quiet and sys.stderr.isatty(), rate=True) as progress:
             summary = run_batch(args.inputs, args.out, config, progress, engine=args.engine)
     except (FolderInUse, ValueError) as exc:
         print(f"newsdigest: {exc}", file=sys.stderr)

@@ -40,7 +40,7 @@ class Config:
     # batch: near and partial copies are looked for among the documents of this many days
     # before (exact copies in the whole archive): memory stays flat as an archive grows
     copy_window_days: int = 30
-    # calibrated once (pipeline/data/clustering.toml, `python -m pipeline.eval.calibrate`)
+    # calibrated once (pipeline/data/clustering.toml, `python -m newsdigest_eval.calibrate`)
     translation_cosine: float = field(default_factory=lambda: value("translation", "min_cosine"))
     embedding_weight: float = field(default_factory=lambda: value("event", "embedding_weight"))
     cluster_threshold: float = field(default_factory=lambda: value("event", "threshold"))

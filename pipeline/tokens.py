@@ -1,6 +1,6 @@
 """Word tokens of a text in any of the four languages, for ROUGE and for matching words.
 
-One definition for the evaluation's ROUGE (`pipeline.eval.metrics`) and the framing's
+One definition for the evaluation's ROUGE (`newsdigest_eval.metrics`) and the framing's
 comparison of what outlets state (`framing.numbers`): the harness imports it from here, the
 product never imports the harness.
 """

@@ -288,9 +288,9 @@ def test_cohesion_rule_parts_real_twin_events(evaldata):
     from collections import Counter, defaultdict
     from dataclasses import replace
 
+    from newsdigest_eval.public_data import embed_all, process_all, read_ecbplus, resolved_events
+    from newsdigest_eval.public_events import _ecbplus_document
     from pipeline.cluster.scorer import default_model
-    from pipeline.eval.public_data import embed_all, process_all, read_ecbplus, resolved_events
-    from pipeline.eval.public_events import _ecbplus_document
     from pipeline.run import build_embedder, find_duplicates
 
     if not (evaldata / "ecbplus-event-clusters").exists():

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from pipeline.eval.public_dedup import KINDS, KNOWN, UNKNOWN, _fill
+from newsdigest_eval.public_dedup import KINDS, KNOWN, UNKNOWN, _fill
 from pipeline.model import Document
 from tests.conftest import EVALDATA
 
@@ -26,7 +26,7 @@ def _need(*folders: str) -> None:
 @pytest.fixture(scope="module")
 def dedup_set():
     _need("ecbplus-event-clusters", "ntrex128")
-    from pipeline.eval.public_dedup import build_set
+    from newsdigest_eval.public_dedup import build_set
 
     return build_set(LIMIT)
 
@@ -34,7 +34,7 @@ def dedup_set():
 @pytest.fixture(scope="module")
 def suite():
     _need("ecbplus-event-clusters", "ntrex128")
-    from pipeline.eval.public import dedup_suite
+    from newsdigest_eval.public import dedup_suite
 
     return dedup_suite(LIMIT)
 
@@ -62,7 +62,7 @@ def test_known_lines_are_cleaned_and_unknown_lines_are_not(name):
 
 
 def test_dedup_set_is_seeded_and_has_every_kind(dedup_set):
-    from pipeline.eval.public import build_dedup_set
+    from newsdigest_eval.public import build_dedup_set
 
     docs, variants, _ = build_dedup_set(LIMIT)
     again, _, _ = build_dedup_set(LIMIT)
@@ -122,7 +122,7 @@ def test_dedup_suite_finds_copies_and_keeps_other_articles_apart(suite):
 
 
 def test_number_variant_restyles_one_number_and_keeps_its_value():
-    from pipeline.eval.public_dedup import _NUMBER, _number, _reformat_number
+    from newsdigest_eval.public_dedup import _NUMBER, _number, _reformat_number
 
     text = "At 4:59 a 33-year-old, 5% off, 20,000 people, 2.6 points, 3 men, 12345 votes in 2013"
     found = [(m.group(), _reformat_number(m.group())) for m in _NUMBER.finditer(text)]

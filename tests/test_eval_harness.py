@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from newsdigest_eval.base import SuiteResult
+from newsdigest_eval.baseline import entry_for, load_baseline, regressions, update_baseline
+from newsdigest_eval.report import write_report
+from newsdigest_eval.seed_suite import seed_suite
 from pipeline.cli import main
-from pipeline.eval.base import SuiteResult
-from pipeline.eval.baseline import entry_for, load_baseline, regressions, update_baseline
-from pipeline.eval.report import write_report
-from pipeline.eval.seed_suite import seed_suite
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def _public_entries():
 @pytest.mark.parametrize(("suite", "limit"), _public_entries())
 def test_public_figures_hold_the_baseline(suite, limit, evaldata):
     """Each public suite, at the limit its baseline was recorded with, may not regress."""
-    from pipeline.eval.suites import run_suites
+    from newsdigest_eval.suites import run_suites
 
     if not evaldata.exists():
         pytest.skip("evaldata not present")

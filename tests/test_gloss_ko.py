@@ -69,8 +69,8 @@ def test_key_words_on_public_lines(ko, folder, ko_name):
 
 
 def test_flores_chrf_beats_untranslated(ko):
-    from pipeline.eval.metrics import chrf
-    from pipeline.eval.public_translation import unquote_csv
+    from newsdigest_eval.metrics import chrf
+    from newsdigest_eval.public_translation import unquote_csv
 
     src = [unquote_csv(line) for line in _lines("flores200-devtest", "ko.txt", 200)]
     refs = _lines("flores200-devtest", "en.txt", 200)

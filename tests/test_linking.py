@@ -12,6 +12,9 @@ import numpy as np
 import pytest
 from scipy import sparse
 
+from newsdigest_eval.dev_linking import copy_flags, linking_figures, pair_shares
+from newsdigest_eval.linking_set import load_linking_set
+from newsdigest_eval.public_data import resolved_events
 from pipeline.cluster.scorer import (
     FEATURES,
     LinkModel,
@@ -22,9 +25,6 @@ from pipeline.cluster.scorer import (
     single_profile,
 )
 from pipeline.config import Config
-from pipeline.eval.dev_linking import copy_flags, linking_figures, pair_shares
-from pipeline.eval.linking_set import load_linking_set
-from pipeline.eval.public_data import resolved_events
 from pipeline.run import build_embedder, embed_documents, group_events, process_documents
 
 

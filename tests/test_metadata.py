@@ -11,7 +11,7 @@ from pipeline.run import process_document
 
 
 def _ecbplus(evaldata, doc_id: str) -> Document:
-    from pipeline.eval.public_data import read_ecbplus
+    from newsdigest_eval.public_data import read_ecbplus
 
     if not (evaldata / "ecbplus-event-clusters").exists():
         pytest.skip("evaldata not present")

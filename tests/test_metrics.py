@@ -1,4 +1,4 @@
-"""Evaluation metrics (pipeline.eval.metrics) on known values and real seed sentences."""
+"""Evaluation metrics (newsdigest_eval.metrics) on known values and real seed sentences."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pipeline.eval.metrics import (
+from newsdigest_eval.metrics import (
     BLEU_TOKENIZERS,
     Fact,
     accuracy,

@@ -29,7 +29,7 @@ def _shares_in_range(figures: dict[str, float]) -> None:
 
 def test_translation_suite_scores_every_pair():
     _need("flores200-devtest", "ntrex128")
-    from pipeline.eval.public import translation_suite
+    from newsdigest_eval.public import translation_suite
 
     calls: list[tuple[str, int, int]] = []
     result = translation_suite(20, lambda label, done, total: calls.append((label, done, total)))
@@ -50,7 +50,7 @@ def test_translation_suite_scores_every_pair():
 
 
 def test_flores_korean_csv_quoting_is_undone():
-    from pipeline.eval.public_translation import unquote_csv
+    from newsdigest_eval.public_translation import unquote_csv
 
     assert unquote_csv('"그는 ""현재"" 덧붙였다."') == '그는 "현재" 덧붙였다.'
     assert unquote_csv('"plain quote" stays') == '"plain quote" stays'
@@ -58,7 +58,7 @@ def test_flores_korean_csv_quoting_is_undone():
 
 def test_clustering_suite_scores_events_and_topics():
     _need("ecbplus-event-clusters")
-    from pipeline.eval.public import clustering_suite
+    from newsdigest_eval.public import clustering_suite
 
     result = clustering_suite(12)
     for level in ("event", "topic"):
@@ -80,7 +80,7 @@ def test_clustering_suite_scores_events_and_topics():
 
 def test_linking_suite_links_translations():
     _need("ntrex128")
-    from pipeline.eval.public import linking_suite
+    from newsdigest_eval.public import linking_suite
 
     result = linking_suite(10)  # two articles, five versions each (zh-CN and zh-TW)
     assert len(result.rows) == 2
@@ -98,7 +98,7 @@ def test_linking_suite_links_translations():
 
 def test_ntrex_event_reference_names_real_articles_once():
     _need("ntrex128")
-    from pipeline.eval.references import ntrex_event_of
+    from newsdigest_eval.references import ntrex_event_of
     from pipeline.paths import evaldata_dir
 
     articles = set((evaldata_dir() / "ntrex128" / "docids.txt").read_text("utf-8").split())

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from pipeline.eval.references import (
+from newsdigest_eval.references import (
     LANGS,
     ROLES,
     SeedReferences,

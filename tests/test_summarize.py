@@ -12,8 +12,8 @@ import re
 
 import pytest
 
+from newsdigest_eval.seed_suite import seed_suite
 from pipeline.config import Config
-from pipeline.eval.seed_suite import seed_suite
 from pipeline.model import Document, Segment, SummarySentence, Translation
 from pipeline.summarize import GuardedGenerator, summarize_event, summary_in
 from pipeline.summarize.abstractive import parse_reply
@@ -388,7 +388,7 @@ def reduced_coverage():
     local elections with no Japanese text but the Japanese edition of a Korea JoongAng
     Daily report, the Hualien earthquake with no English article; through the pipeline's
     stages (the whole split, so corpus statistics are as usual)."""
-    from pipeline.eval.linking_set import load_linking_set
+    from newsdigest_eval.linking_set import load_linking_set
     from pipeline.run import events_to_summarise
 
     split = load_linking_set("test")

@@ -1,6 +1,6 @@
 """The calibrated thresholds, read from `pipeline/data/clustering.toml`.
 
-They are fitted by `pipeline.eval.calibrate` on a calibration split and then used unchanged
+They are fitted by `newsdigest_eval.calibrate` on a calibration split and then used unchanged
 everywhere (CLI, evaluation suites, benchmarks); a config file may still override them.
 """
 

@@ -13,7 +13,7 @@ against another comes from its sums (average linkage, `linkage.average_linkage`)
 - number values (`dedup.facts.number_values`: 1.2 million = 120万 = 120만), the same way;
 - days apart (capped at a week); a pair with one undated document has no time evidence,
   a pair of two undated ones has its own weight.
-The weights are fitted by logistic regression (`python -m pipeline.eval.calibrate_linking
+The weights are fitted by logistic regression (`python -m newsdigest_eval.calibrate_linking
 --write`) and shipped in `pipeline/data/linking.toml`.
 """
 

@@ -11,13 +11,11 @@ import time
 from collections import Counter
 from typing import Any
 
-from pipeline.cluster import duplicate_root
-from pipeline.config import Config
-from pipeline.eval.base import SuiteResult
-from pipeline.eval.dev_linking import linking_figures
-from pipeline.eval.linking_set import load_linking_set
-from pipeline.eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
-from pipeline.eval.public_data import (
+from newsdigest_eval.base import SuiteResult
+from newsdigest_eval.dev_linking import linking_figures
+from newsdigest_eval.linking_set import load_linking_set
+from newsdigest_eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
+from newsdigest_eval.public_data import (
     Progress,
     duplicate_pairs,
     embed_all,
@@ -27,7 +25,9 @@ from pipeline.eval.public_data import (
     resolved_events,
     same_label_pairs,
 )
-from pipeline.eval.references import ntrex_event_of
+from newsdigest_eval.references import ntrex_event_of
+from pipeline.cluster import duplicate_root
+from pipeline.config import Config
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document, Event
 from pipeline.run import build_embedder, group_events

@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from newsdigest_eval.linking_set import LinkingSet
+from newsdigest_eval.metrics import adjusted_rand_index, bcubed
+from newsdigest_eval.public_data import resolved_events
 from pipeline.cluster import duplicate_root
 from pipeline.dedup.outlets import outlet_key
-from pipeline.eval.linking_set import LinkingSet
-from pipeline.eval.metrics import adjusted_rand_index, bcubed
-from pipeline.eval.public_data import resolved_events
 from pipeline.model import Document, Event
 
 LANG_PAIRS = tuple(itertools.combinations(("en", "zh", "ja", "ko"), 2))

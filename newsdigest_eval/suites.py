@@ -5,37 +5,37 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from pipeline.eval.base import SuiteResult
+from newsdigest_eval.base import SuiteResult
 
 Progress = Callable[[str, int, int], None] | None
 
 
 def _seeds(limit: int | None, progress: Progress) -> SuiteResult:
-    from pipeline.eval.seed_suite import seed_suite
+    from newsdigest_eval.seed_suite import seed_suite
 
     return seed_suite(progress=progress)
 
 
 def _translation(limit: int | None, progress: Progress) -> SuiteResult:
-    from pipeline.eval.public import translation_suite
+    from newsdigest_eval.public import translation_suite
 
     return translation_suite(limit, progress)
 
 
 def _clustering(limit: int | None, progress: Progress) -> SuiteResult:
-    from pipeline.eval.public import clustering_suite
+    from newsdigest_eval.public import clustering_suite
 
     return clustering_suite(limit, progress)
 
 
 def _linking(limit: int | None, progress: Progress) -> SuiteResult:
-    from pipeline.eval.public import linking_suite
+    from newsdigest_eval.public import linking_suite
 
     return linking_suite(limit, progress)
 
 
 def _dedup(limit: int | None, progress: Progress) -> SuiteResult:
-    from pipeline.eval.public import dedup_suite
+    from newsdigest_eval.public import dedup_suite
 
     return dedup_suite(limit, progress)
 

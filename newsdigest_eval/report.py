@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pipeline.eval.base import SuiteResult
+from newsdigest_eval.base import SuiteResult
 
 SCHEMA = "newsdigest/eval@1"
 MAX_ROWS = 40

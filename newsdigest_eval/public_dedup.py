@@ -27,11 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.config import Config
-from pipeline.dedup import shingles
-from pipeline.eval.base import SuiteResult
-from pipeline.eval.metrics import pair_precision_recall
-from pipeline.eval.public_data import (
+from newsdigest_eval.base import SuiteResult
+from newsdigest_eval.metrics import pair_precision_recall
+from newsdigest_eval.public_data import (
     Progress,
     duplicate_pairs,
     embed_all,
@@ -40,6 +38,8 @@ from pipeline.eval.public_data import (
     read_ecbplus,
     same_label_pairs,
 )
+from pipeline.config import Config
+from pipeline.dedup import shingles
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 

@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pipeline.eval import metrics
-from pipeline.eval.base import SuiteResult
-from pipeline.eval.references import (
+from newsdigest_eval import metrics
+from newsdigest_eval.base import SuiteResult
+from newsdigest_eval.references import (
     SeedReferences,
     line_of_span,
     line_spans,

@@ -1,6 +1,6 @@
 """Calibrate the clustering and translation thresholds once, on a calibration split.
 
-    python -m pipeline.eval.calibrate [--write]
+    python -m newsdigest_eval.calibrate [--write]
 
 The split: ECB+ odd-numbered topics (events and topics) and the first half of the NTREX-128
 articles in five versions (translations). The even topics and the second half are never
@@ -28,19 +28,19 @@ from importlib import resources
 
 import numpy as np
 
-from pipeline.cluster import cluster_documents
-from pipeline.cluster.stream import ClusterParams
-from pipeline.config import Config
-from pipeline.dedup import mark_copies, mark_translations
-from pipeline.eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
-from pipeline.eval.public_data import (
+from newsdigest_eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
+from newsdigest_eval.public_data import (
     duplicate_pairs,
     embed_all,
     process_all,
     read_ecbplus,
     same_label_pairs,
 )
-from pipeline.eval.references import load_references, ntrex_event_of, seeds_folder
+from newsdigest_eval.references import load_references, ntrex_event_of, seeds_folder
+from pipeline.cluster import cluster_documents
+from pipeline.cluster.stream import ClusterParams
+from pipeline.config import Config
+from pipeline.dedup import mark_copies, mark_translations
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 from pipeline.run import build_embedder
@@ -169,7 +169,7 @@ def calibrate(config: Config, log=print) -> dict:
 
 def _toml(values: dict) -> str:
     lines = ["# Thresholds for dedup and event clustering, calibrated once and used unchanged on",
-             "# every set. Written by `python -m pipeline.eval.calibrate --write`: see that",
+             "# every set. Written by `python -m newsdigest_eval.calibrate --write`: see that",
              "# module for the grid and the calibration split; [provenance] has what it reached."]
     for section, items in values.items():
         lines.append(f"\n[{section}]")

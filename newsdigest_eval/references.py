@@ -47,7 +47,7 @@ class Fact:
     `entities` name the main actor or place (any one mentioned counts); `keywords` are
     lowercase content words. An entity or keyword may list aliases separated by `|`, Chinese
     included (`"Project Vault|金库计划"`), so one fact scores an en and a zh summary alike
-    (see `pipeline.eval.metrics.fact_stated`).
+    (see `newsdigest_eval.metrics.fact_stated`).
     """
 
     id: str

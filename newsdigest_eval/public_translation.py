@@ -11,9 +11,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.eval.base import SuiteResult
-from pipeline.eval.metrics import bleu, chrf
-from pipeline.eval.public_data import Progress, evaldata_folder, read_lines, report
+from newsdigest_eval.base import SuiteResult
+from newsdigest_eval.metrics import bleu, chrf
+from newsdigest_eval.public_data import Progress, evaldata_folder, read_lines, report
 from pipeline.translate import TranslationRouter
 
 SOURCES = ("zh", "ja", "ko")

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.eval.base import SuiteResult
+from newsdigest_eval.base import SuiteResult
 from pipeline.paths import project_root
 
 SHARE_TOLERANCE = 0.02

@@ -8,10 +8,10 @@ a missing folder raises FileNotFoundError naming it. The suites live in `public_
 
 from __future__ import annotations
 
-from pipeline.eval.public_data import Progress
-from pipeline.eval.public_dedup import build_dedup_set, dedup_suite
-from pipeline.eval.public_events import clustering_suite, linking_suite
-from pipeline.eval.public_translation import translation_suite
+from newsdigest_eval.public_data import Progress
+from newsdigest_eval.public_dedup import build_dedup_set, dedup_suite
+from newsdigest_eval.public_events import clustering_suite, linking_suite
+from newsdigest_eval.public_translation import translation_suite
 
 __all__ = [
     "Progress",

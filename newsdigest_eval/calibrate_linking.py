@@ -1,6 +1,6 @@
 """Fit the same-event scorer (`pipeline.cluster.scorer`) and its linkage threshold.
 
-    python -m pipeline.eval.calibrate_linking [--write]
+    python -m newsdigest_eval.calibrate_linking [--write]
 
 Pairs of documents from the calibration split of the linking development set (independent
 multilingual coverage, `eval/linking`), the ECB+ odd topics and the first 64 NTREX articles
@@ -24,13 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pipeline.cluster import document_status
-from pipeline.cluster.features import cached_terms, link_keys
-from pipeline.cluster.scorer import FEATURES, LinkModel, feature_blocks
-from pipeline.cluster.stream import CorpusStats, EventStream
-from pipeline.config import Config
-from pipeline.dedup import mark_translations
-from pipeline.eval.calibrate import (
+from newsdigest_eval.calibrate import (
     Split,
     _prepared,
     calibration_split,
@@ -39,7 +33,13 @@ from pipeline.eval.calibrate import (
     seeds_grouped,
     write_data,
 )
-from pipeline.eval.linking_set import load_linking_set
+from newsdigest_eval.linking_set import load_linking_set
+from pipeline.cluster import document_status
+from pipeline.cluster.features import cached_terms, link_keys
+from pipeline.cluster.scorer import FEATURES, LinkModel, feature_blocks
+from pipeline.cluster.stream import CorpusStats, EventStream
+from pipeline.config import Config
+from pipeline.dedup import mark_translations
 from pipeline.run import build_embedder
 
 THRESHOLDS = tuple(np.round(np.arange(0.5, 2.51, 0.25), 2))
@@ -142,7 +142,7 @@ def calibrate(config: Config, log=print) -> dict:
 def _toml(result: dict) -> str:
     lines = ["# The same-event scorer (pipeline/cluster/scorer.py): logistic-regression weights",
              "# on pair features, and the threshold on two clusters' mean score. Written by",
-             "# `python -m pipeline.eval.calibrate_linking --write`; [provenance] has what it",
+             "# `python -m newsdigest_eval.calibrate_linking --write`; [provenance] has what it",
              "# reached on the calibration sets.", "",
              f"threshold = {result['threshold']}", f"gap = {result['gap']}",
              f"sure = {result['sure']}", "", "[weights]"]
