@@ -17,8 +17,9 @@ import time
 
 from newsdigest_eval.dev_linking import linking_figures
 from newsdigest_eval.linking_set import load_linking_set
+from pipeline.backends import build_embedder
 from pipeline.config import Config
-from pipeline.run import build_embedder, embed_documents, group_events, process_documents
+from pipeline.run import embed_documents, group_events, process_documents
 
 TARGETS = {"bcubed_f1": 0.95, "ari": 0.93, "pairs": 0.93, "false_translation_flags": 0,
            "reprints_found": 0.95}

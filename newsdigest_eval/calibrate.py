@@ -37,13 +37,13 @@ from newsdigest_eval.public_data import (
     same_label_pairs,
 )
 from newsdigest_eval.references import load_references, ntrex_event_of, seeds_folder
+from pipeline.backends import build_embedder
 from pipeline.cluster import cluster_documents
 from pipeline.cluster.stream import ClusterParams
 from pipeline.config import Config
 from pipeline.dedup import mark_copies, mark_translations
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
-from pipeline.run import build_embedder
 
 NTREX_LANGS = ("en", "zh", "zh-TW", "ja", "ko")
 WEIGHTS = (0.2, 0.3, 0.4)

@@ -34,13 +34,13 @@ from newsdigest_eval.calibrate import (
     write_data,
 )
 from newsdigest_eval.linking_set import load_linking_set
+from pipeline.backends import build_embedder
 from pipeline.cluster import document_status
 from pipeline.cluster.features import cached_terms, link_keys
 from pipeline.cluster.scorer import FEATURES, LinkModel, feature_blocks
 from pipeline.cluster.stream import CorpusStats, EventStream
 from pipeline.config import Config
 from pipeline.dedup import mark_translations
-from pipeline.run import build_embedder
 
 THRESHOLDS = tuple(np.round(np.arange(0.5, 2.51, 0.25), 2))
 # the cohesion rule on the score's scale (`linkage.GapRule`): off, or gap × sure

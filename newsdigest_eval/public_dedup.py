@@ -470,7 +470,8 @@ def dedup_suite(limit: int | None, progress: Progress = None,
                 config: Config | None = None) -> SuiteResult:
     """Precision/recall per kind of the whole duplicate stage (`find_duplicates`: copies,
     then embeddings, then translations) on `build_set(limit)`."""
-    from pipeline.run import build_embedder, find_duplicates
+    from pipeline.backends import build_embedder
+    from pipeline.run import find_duplicates
 
     start = time.perf_counter()
     config = config or Config()

@@ -26,11 +26,12 @@ from newsdigest_eval.public_data import (
     same_label_pairs,
 )
 from newsdigest_eval.references import ntrex_event_of
+from pipeline.backends import build_embedder
 from pipeline.cluster import duplicate_root
 from pipeline.config import Config
 from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document, Event
-from pipeline.run import build_embedder, group_events
+from pipeline.run import group_events
 
 NTREX_SENTENCES = 10**6  # whole articles: one embedded lead per document, terms read it all
 LANGS = ("en", "zh", "zh-TW", "ja", "ko")  # NTREX has two Chinese translations

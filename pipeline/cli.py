@@ -153,14 +153,12 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _translate(args: argparse.Namespace) -> int:
+    from pipeline.backends import build_router
     from pipeline.cache import cache_dir
-    from pipeline.translate import TranslationRouter
 
     try:
         config = Config.from_toml(args.config) if args.config else Config()
-        router = TranslationRouter(tuple(args.translators or config.translators),
-                                   cache_dir() / "translations.sqlite",
-                                   config.translator_options)
+        router = build_router(config, cache_dir() / "translations.sqlite", args.translators)
     except (ValueError, OSError) as exc:
         print(f"newsdigest translate: {exc}", file=sys.stderr)
         return 1

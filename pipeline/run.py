@@ -10,21 +10,19 @@ and dropped; the run goes on.
 from __future__ import annotations
 
 import functools
-import json
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.cache import cache_dir
+from pipeline.backends import build_backends, build_embedder
 from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, clustering_report, embedding_text
 from pipeline.cluster.features import EMBED_CHARS, link_keys
 from pipeline.config import Config
 from pipeline.daily import PreviousDigest, Window, load_previous, select_events
 from pipeline.dedup import mark_copies, mark_repeated_segments, mark_translations
-from pipeline.embed import Embedder, get_embedder
-from pipeline.embed.cache import CachedEmbedder
+from pipeline.embed import Embedder
 from pipeline.entities import annotate_document
 from pipeline.framing import frame_event
 from pipeline.ingest import read_inputs
@@ -34,9 +32,8 @@ from pipeline.metadata import fill_metadata
 from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, base_lang, digest_to_dict
 from pipeline.network import network_uses
 from pipeline.segment import segment_document
-from pipeline.summarize import build_generator, summarize_event
+from pipeline.summarize import summarize_event
 from pipeline.summarize.extractive import display_text, headline, is_summary_worthy
-from pipeline.translate import TranslationRouter
 
 TITLE_FALLBACK_CHARS = 140
 
@@ -223,15 +220,6 @@ def summary_sources(events: list[Event], by_id: dict[str, Document], config: Con
             if m in by_id and (not multi_only or len(e.documents) > 1)]
 
 
-def build_embedder(config: Config) -> Embedder:
-    """The configured embedder, behind the persistent cache unless the config turns it off."""
-    embedder = get_embedder(config.embedder, **config.embedder_options)
-    if config.embedding_cache:
-        embedder = CachedEmbedder(embedder, cache_dir() / "embeddings.sqlite",
-                                  json.dumps(config.embedder_options, sort_keys=True))
-    return embedder
-
-
 def find_duplicates(docs: list[Document], config: Config,
                     embed: Callable[[list[Document]], None],
                     embed_texts: Callable[[list[str]], object] | None = None) -> None:
@@ -276,11 +264,8 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     # before any work is done
     if previous is not None and not isinstance(previous, PreviousDigest):
         previous = load_previous(previous)
-    embedder = build_embedder(config)
-    generator = build_generator(config)
-    router = TranslationRouter(config.translators,
-                               cache_dir() / "translations.sqlite" if config.translation_cache
-                               else None, config.translator_options)
+    backends = build_backends(config)
+    embedder, router, generator = backends.embedder, backends.router, backends.generator
     ingested = read_inputs(paths, config.max_file_mb)
     problems = [str(p) for p in ingested.problems]
     docs, failed = process_documents(ingested.documents, config, show_progress)

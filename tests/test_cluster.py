@@ -290,8 +290,9 @@ def test_cohesion_rule_parts_real_twin_events(evaldata):
 
     from newsdigest_eval.public_data import embed_all, process_all, read_ecbplus, resolved_events
     from newsdigest_eval.public_events import _ecbplus_document
+    from pipeline.backends import build_embedder
     from pipeline.cluster.scorer import default_model
-    from pipeline.run import build_embedder, find_duplicates
+    from pipeline.run import find_duplicates
 
     if not (evaldata / "ecbplus-event-clusters").exists():
         pytest.skip("evaldata not present")

@@ -427,7 +427,8 @@ def chinese_rendering(seed_run):
     import copy
     import tomllib
 
-    from pipeline.run import build_embedder, embed_segments, process_document
+    from pipeline.backends import build_embedder
+    from pipeline.run import embed_segments, process_document
     from tests.conftest import ROOT
 
     result, _ = seed_run

@@ -15,6 +15,7 @@ from scipy import sparse
 from newsdigest_eval.dev_linking import copy_flags, linking_figures, pair_shares
 from newsdigest_eval.linking_set import load_linking_set
 from newsdigest_eval.public_data import resolved_events
+from pipeline.backends import build_embedder
 from pipeline.cluster.scorer import (
     FEATURES,
     LinkModel,
@@ -25,7 +26,7 @@ from pipeline.cluster.scorer import (
     single_profile,
 )
 from pipeline.config import Config
-from pipeline.run import build_embedder, embed_documents, group_events, process_documents
+from pipeline.run import embed_documents, group_events, process_documents
 
 
 @pytest.fixture(scope="module")

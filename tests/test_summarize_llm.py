@@ -99,3 +99,23 @@ def test_an_unreachable_endpoint_leaves_extractive_summaries_and_a_notice(tmp_pa
     digest = _run(tmp_path, "http://127.0.0.1:9/v1")  # discard port: nothing listens
     assert all(s["tier"] != "llm" for e in digest["events"] for s in e["summary"]["en"])
     assert any(n.startswith("summarizer llm:") for n in digest["notices"])
+
+
+def test_batch_uses_the_same_generator_as_run(tmp_path, endpoint):
+    """`newsdigest batch` builds its backends where `run` does (`pipeline.backends`), so
+    `summarizer = "llm"` writes checked LLM summaries into every day digest too."""
+    from tests.test_batch import _archive
+
+    config = tmp_path / "llm.toml"
+    config.write_text(f'summarizer = "llm"\n[summarizer_options]\nbase_url = "{endpoint.url}"\n'
+                      'model = "fake"\nretries = 0\ntimeout = 5\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["batch", str(_archive(tmp_path)), "--out", str(out), "--config", str(config),
+                 "--quiet"])
+    assert code in (0, 2)  # 2: the archive's planted bad rows
+    days = sorted(out.glob("days/*/digest.json")) or sorted(out.rglob("digest.json"))
+    assert days
+    tiers = [s["tier"] for day in days
+             for e in json.loads(day.read_text("utf-8"))["events"] for s in e["summary"]["en"]]
+    assert "llm" in tiers
+    assert endpoint.prompts

@@ -37,7 +37,7 @@ from pipeline.model import Digest, Document, digest_to_dict, publication_order
 from pipeline.network import network_uses
 from pipeline.render.files import write_digest
 from pipeline.run import summary_sources
-from pipeline.summarize import summarize_event
+from pipeline.summarize import GuardedGenerator, summarize_event
 from pipeline.translate import TranslationRouter
 
 
@@ -59,8 +59,10 @@ class DayStage:
     def __init__(self, state: BatchState, out_dir: Path, config: Config,
                  router: TranslationRouter, embed: Callable[[list[Document]], None],
                  embed_sentences: Callable[[list[Document]], None],
-                 embed_texts: Callable[[list[str]], object] | None = None) -> None:
+                 embed_texts: Callable[[list[str]], object] | None = None,
+                 generator: GuardedGenerator | None = None) -> None:
         self.state, self.out_dir, self.config = state, out_dir, config
+        self.generator = generator  # `summarizer = "llm"`: the same generator `run` uses
         self.embed_texts = embed_texts  # sentence vectors that confirm a translation
         self.router, self.embed, self.embed_sentences = router, embed, embed_sentences
         self.copies = CopyIndex(config.near_duplicate_jaccard, config.partial_containment,
@@ -177,7 +179,7 @@ class DayStage:
         events = [group_event(g, by_id, folded[g.id]) for g in groups]
         self.embed_sentences(summary_sources(events, by_id, self.config, batch=True))
         for event in events:
-            summarize_event(event, by_id, self.config, self.router)
+            summarize_event(event, by_id, self.config, self.router, self.generator)
             event.framing = frame_event(event, by_id, self.config, self.router)
         events.sort(key=lambda e: (-e.independent_sources, e.id))
         for rank, event in enumerate(events, 1):

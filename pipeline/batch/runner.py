@@ -22,17 +22,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.backends import build_backends
 from pipeline.batch.days import DayStage
 from pipeline.batch.engines import Engine, make_engine
 from pipeline.batch.inputs import describe_inputs, iter_inputs
 from pipeline.batch.state import BatchState
 from pipeline.config import Config
-from pipeline.embed import get_embedder
-from pipeline.embed.cache import CachedEmbedder
 from pipeline.ingest import Problem
 from pipeline.render.files import write_atomic
 from pipeline.run import embed_documents, embed_segments, processing_warnings
-from pipeline.translate import TranslationRouter
 
 
 @dataclass
@@ -127,14 +125,12 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
             workers.close()
         summary.seconds["documents"] = time.perf_counter() - start
         start = time.perf_counter()
-        embedder = CachedEmbedder(get_embedder(config.embedder, **config.embedder_options),
-                                  out_dir / "embeddings.sqlite",
-                                  json.dumps(config.embedder_options, sort_keys=True))
-        router = TranslationRouter(config.translators, out_dir / "translations.sqlite",
-                                   config.translator_options)
-        stage = DayStage(state, out_dir, config, router,
+        backends = build_backends(config, out_dir)  # the caches are the batch's own state
+        embedder = backends.embedder
+        stage = DayStage(state, out_dir, config, backends.router,
                          lambda docs: embed_documents(docs, embedder, False, config.embed_chars),
-                         lambda docs: embed_segments(docs, embedder), embedder.embed)
+                         lambda docs: embed_segments(docs, embedder), embedder.embed,
+                         backends.generator)
         days = state.days()
         for n, day in enumerate(days, 1):
             stage.run_day(day)
