@@ -5,9 +5,9 @@
 Pairs: CC-CEDICT proper-name entries (translit_zh.iter_name_pairs) in the held-out split
 (`is_heldout`, 1 in 10 by headword hash), which the shipped table was not trained on. Two
 subsets: every character in the learned inventory ("inventory"), and every character in
-gloss_zh's hand-made _TRANSLIT set ("hand set", independent of the learned table).
+gloss_zh's hand-made TRANSLIT_CHARS set ("hand set", independent of the learned table).
 Scores: corpus chrF (sacrebleu CHRF, character n-grams up to 6), exact match (case-folded),
-romanize_name vs the toneless pinyin the gloss produced before (gloss_zh.pinyin).
+romanize_name vs the toneless pinyin the gloss produced before (pipeline.lang.cedict.pinyin).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sacrebleu.metrics import CHRF
 
+from pipeline.lang.cedict import TRANSLIT_CHARS, load_cedict, pinyin
 from pipeline.translate import translit_zh
-from pipeline.translate.gloss_zh import _TRANSLIT, load_cedict, pinyin
 
 
 def score(refs: list[str], hyps: list[str]) -> tuple[float, float]:
@@ -52,7 +52,7 @@ def main() -> None:
     inv = translit_zh.inventory()
     subsets = {
         "inventory": [p for p in pairs if all(c in inv for c in p[0])],
-        "hand set": [p for p in pairs if all(c in _TRANSLIT for c in p[0])],
+        "hand set": [p for p in pairs if all(c in TRANSLIT_CHARS for c in p[0])],
     }
     print(f"held-out pairs: {len(pairs)}; table load {load_s * 1000:.0f} ms")
     for name, subset in subsets.items():

@@ -6,14 +6,8 @@ import re
 
 import pytest
 
-from pipeline.translate.gloss_zh import (
-    CedictGlossTranslator,
-    best_sense,
-    clean_sense,
-    join_gloss,
-    load_cedict,
-    split_longest,
-)
+from pipeline.lang.cedict import best_sense, clean_sense, load_cedict
+from pipeline.translate.gloss_zh import CedictGlossTranslator, join_gloss, split_longest
 from tests.conftest import seed_line
 
 
@@ -135,7 +129,7 @@ def test_no_vulgar_sense_is_chosen_for_a_word_that_has_another():
     not its euphemism); a word that is itself vulgar keeps its sense."""
     import re
 
-    from pipeline.translate.gloss_zh import (
+    from pipeline.lang.cedict import (
         SKIP_SENSE,
         best_sense,
         clean_sense,

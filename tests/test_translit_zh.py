@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from pipeline.lang.cedict import pinyin
 from pipeline.translate import translit_zh
-from pipeline.translate.gloss_zh import pinyin
 from pipeline.translate.translit_zh import (
     inventory,
     is_heldout,

@@ -20,7 +20,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 def _script_tables() -> tuple[dict[int, str], dict[int, str]]:
     """One-character CC-CEDICT entries whose two forms differ, both ways: 國 → 国, 灣 → 湾
     (traditional → simplified) and 莲 → 蓮 (simplified → traditional, the first listed)."""
-    from pipeline.translate.gloss_zh import iter_cedict
+    from pipeline.lang.cedict import iter_cedict
 
     to_simplified: dict[int, str] = {}
     to_traditional: dict[int, str] = {}

@@ -12,7 +12,8 @@ import re
 from html import escape
 from typing import Any
 
-from pipeline.render import (
+from pipeline.render.markdown import FACT_MARKS
+from pipeline.render.views import (
     LANG_NAMES,
     TIER_LEGEND,
     TIER_TEXT,
@@ -34,7 +35,6 @@ from pipeline.render import (
     status_marker,
     window_facts,
 )
-from pipeline.render.markdown import FACT_MARKS
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")

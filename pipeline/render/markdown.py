@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.render import (
+from pipeline.render.views import (
     TIER_LEGEND,
     UNTRANSLATED_TEXT,
     EventView,

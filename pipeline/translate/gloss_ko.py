@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from pipeline.cache import cached
+from pipeline.lang.cedict import SKIP_SENSE, best_sense, cedict_version, is_proper, load_cedict
 from pipeline.translate.clause_order_ko import (
     ARTICLE,
     QUOTE_ENDINGS,
@@ -28,15 +29,10 @@ from pipeline.translate.clause_order_ko import (
 from pipeline.translate.english_verbs import gerund, irregular, participle, past, verb_from_noun
 from pipeline.translate.gloss_zh import (
     PUNCT,
-    SKIP_SENSE,
     CjkToEnglishGloss,
     _jieba,
-    best_sense,
-    cedict_version,
     find_cjk_numbers,
-    is_proper,
     join_gloss,
-    load_cedict,
 )
 from pipeline.translate.numbers import MONTHS
 

@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.cache import cached
-from pipeline.translate.gloss_base import DictionaryGloss, splice
-from pipeline.translate.gloss_zh import (
+from pipeline.lang.cedict import (
     SKIP_SENSE,
     CedictEntry,
     cedict_version,
@@ -31,6 +30,7 @@ from pipeline.translate.gloss_zh import (
     iter_cedict,
     load_cedict,
 )
+from pipeline.translate.gloss_base import DictionaryGloss, splice
 from pipeline.translate.numbers import find_english_numbers
 
 _MAX_WORDS = 4

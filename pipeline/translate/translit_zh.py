@@ -79,7 +79,7 @@ def iter_name_pairs() -> Iterator[tuple[str, str, str, str]]:
     pair per part. Chinese names spelled in pinyin (丁玲 'Ding Ling') are left out; entries that
     are translations rather than transliterations (水蛇座 'Hydrus') are left for the aligner's
     score to drop."""
-    from pipeline.translate.gloss_zh import iter_cedict
+    from pipeline.lang.cedict import iter_cedict
 
     seen: set[tuple[str, str]] = set()
     for simp, trad, pinyin, defs in iter_cedict():
@@ -231,7 +231,7 @@ class _Model:
 
 def _char_pinyin(ch: str) -> str:
     """Toneless pinyin of a character the table lacks (the old fallback), '' if none."""
-    from pipeline.translate.gloss_zh import pinyin
+    from pipeline.lang.cedict import pinyin
 
     return pinyin(ch).lower() if _HAN.fullmatch(ch) else ""
 
@@ -285,15 +285,15 @@ def looks_transliterated(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _sound_letters() -> frozenset[str]:
     """The learned inventory plus the gloss's hand-made one (豪, 琼: rare in CC-CEDICT names)."""
-    from pipeline.translate.gloss_zh import _TRANSLIT
+    from pipeline.lang.cedict import TRANSLIT_CHARS
 
-    return _model().inventory | frozenset(_TRANSLIT)
+    return _model().inventory | frozenset(TRANSLIT_CHARS)
 
 
 def _is_common_word(word: str) -> bool:
     """A CC-CEDICT headword with a common-word (lower-case pinyin) entry (经济, 马克 'mark'),
     or a Chinese place or person whose English name is its pinyin (北京, 上海)."""
-    from pipeline.translate.gloss_zh import is_proper, load_cedict
+    from pipeline.lang.cedict import is_proper, load_cedict
 
     for entry in load_cedict().get(word, ()):
         if not is_proper(entry):

@@ -24,7 +24,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from pipeline.translate.gloss_zh import cedict_version
+from pipeline.lang.cedict import cedict_version
 from pipeline.translate.translit_zh import (
     BOS,
     EOS,
