@@ -16,9 +16,10 @@ from functools import cache
 from typing import Self
 
 from pipeline.entities import load_glossary, name_keys
+from pipeline.lang.scripts import CJK_CHAR
 from pipeline.translate.numbers import cjk_numbers_to_english
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = CJK_CHAR
 
 
 def _norm(text: str) -> str:

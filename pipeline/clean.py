@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from pipeline.lang.scripts import CJK_CHAR
 from pipeline.model import Document, Segment
 
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = CJK_CHAR
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*")
 _DATELINE = re.compile(
     r"^[\s\d:/.\-年月日년월일·,]*(\d{4}[-/.年]\s?\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})[\s\d:/.\-年月日년월일,]*$"

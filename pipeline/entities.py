@@ -16,6 +16,7 @@ from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
 
+from pipeline.lang.scripts import CJK_CHAR
 from pipeline.model import Document
 from pipeline.translate.numbers import cjk_numbers_to_english
 
@@ -25,7 +26,7 @@ _AMOUNT = re.compile(
     r"(\d+(?:[.,]\d+)*)\s*(%|percent|billion|million|trillion|kilograms?|tonnes?|countries)",
     re.IGNORECASE,
 )
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = CJK_CHAR
 _SCALE = {"billion": 1e9, "million": 1e6, "trillion": 1e12}
 _UNIT = {"kilograms": "kg", "kilogram": "kg", "tonnes": "t", "tonne": "t", "countries": "country"}
 

@@ -20,11 +20,12 @@ from collections import Counter
 from functools import cache, lru_cache
 
 from pipeline.dedup.text import fold_script, to_traditional
+from pipeline.lang.scripts import HAN, HANGUL, KANA_CHAR
 from pipeline.model import Document
 
-_HAN = re.compile(r"^[\u3400-\u9fff]+$")
-_HANGUL = re.compile(r"^[\uac00-\ud7af]+$")
-_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(f"^[{HAN}]+$")
+_HANGUL = re.compile(f"^[{HANGUL}]+$")
+_KANA = KANA_CHAR
 _NOT_LETTER = re.compile(r"[^a-z]")
 # administrative suffixes (花莲县 / 花蓮縣 / 石川県 / 천안시): the place is the stem
 _HAN_SUFFIX = re.compile(r"(?<=..)[省市县縣県区區郡州镇鎮村町府]$")

@@ -15,15 +15,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.lang.scripts import HAN_CHAR, HANGUL, HANGUL_JAMO, KANA_CHAR
 from pipeline.model import Document, Segment
 
 _BULLET = re.compile(r"(?:[•·●▪◦‣∙・*]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
 _MD_HEADING = re.compile(r"#{1,6}\s+")
 _TERMINAL = tuple(".!?。！？…\"”’'」』)")
 _SPACE = " \t\u00a0\u3000\u200b\ufeff"
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_KANA = KANA_CHAR
+_HANGUL = re.compile(f"[{HANGUL}{HANGUL_JAMO}]")
+_HAN = HAN_CHAR
 _LATIN_LIST_GAP = re.compile(r"\s{2,}")
 _INLINE_ITEM = re.compile(r"(?<=\])\s+-\s+(?=\S)|\s+(?=Group \d+:)")
 _HEADED_ITEM = re.compile(r"([^!?\n]{1,80}?:[^!?\n]{0,60}?)\s+-\s+(?=[A-Z])")

@@ -94,3 +94,20 @@ def test_no_import_cycle_in_the_product():
         if module not in state:
             visit(module, [module])
     assert not cycles, cycles
+
+
+# the first code point of each script block as a regex range or comparison would write it
+_BLOCK_STARTS = ("\\u3400", "\\u4e00", "\\uf900", "\\u3040", "\\u30a0", "\\uac00", "\\u1100",
+                 "\\u3130", "一-", "ぁ-", "ァ-", "가-")
+
+
+def test_each_character_class_is_defined_once():
+    """Han, kana and hangul ranges live in `pipeline/lang/scripts.py`; every other module
+    uses its names (14 modules had their own, slightly different, ranges)."""
+    home = ROOT / "pipeline" / "lang" / "scripts.py"
+    found = {str(path.relative_to(ROOT)): [s for s in _BLOCK_STARTS
+                                           if s in path.read_text(encoding="utf-8")]
+             for path in sorted((ROOT / "pipeline").rglob("*.py")) if path != home}
+    assert not {k: v for k, v in found.items() if v}
+    assert all(s in home.read_text(encoding="utf-8") or s.endswith("-")
+               for s in _BLOCK_STARTS[:6])

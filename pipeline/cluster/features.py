@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from pipeline.dedup.text import fold_script
+from pipeline.lang.scripts import CJK, CJK_CHAR
 from pipeline.model import Document
 
 # ≈ 75 multilingual-e5 tokens: 300 Latin characters, or 37% of that in CJK (about as many
@@ -31,8 +32,8 @@ KEY_WEIGHT = 2  # glossary entities and amounts: the few terms shared across lan
 HASH_BITS = 20
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.,])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)")
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,}")
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_CJK_RUN = re.compile(f"[{CJK}]{{2,}}")
+_CJK_CHAR = CJK_CHAR
 STEM_CHARS = 6  # 'explode', 'explosion', 'explosive' share 'explos'
 
 

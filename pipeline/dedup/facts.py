@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lang.scripts import CJK_CHAR
 from pipeline.translate.numbers import cjk_numbers_to_english
 
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = CJK_CHAR
 # only Latin letters and digits may not precede a number: in CJK text any character may
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|"
                      r"billion|trillion)?", re.IGNORECASE)

@@ -11,9 +11,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from pipeline.lang.scripts import CJK_CHAR, HAN_CHAR
+
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CJK = CJK_CHAR
+_HAN = HAN_CHAR
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ from pipeline.framing.common import (
     kiwi_tokenizer,
     sudachi_tokenizer,
 )
+from pipeline.lang.scripts import HAN
 
 ACTOR_TYPES = ("PERSON", "NAME", "ORG", "GPE", "ROLE")
 
@@ -170,7 +171,7 @@ def _zh_name(text: str, start: int, end: int, kind: str) -> Actor:
     """A segmenter name, widened over a transliterated given name (戴维·科普利) and keyed by
     the Latin spelling an article gives after it (戴维·科普利(David Copley)) so it matches
     the English name."""
-    lead = re.search(r"[\u4e00-\u9fff]{1,4}[·・]$", text[:start])
+    lead = re.search(f"[{HAN}]{{1,4}}[·・]$", text[:start])
     start = lead.start() if lead else start
     word = text[start:end]
     latin = _LATIN_GLOSS.match(text, end)

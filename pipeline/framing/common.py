@@ -8,10 +8,11 @@ never pays for them, and names, quote cues and terms share the same instances.
 from __future__ import annotations
 
 import logging
-import re
 from functools import cache
 
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+from pipeline.lang.scripts import CJK_CHAR
+
+CJK = CJK_CHAR
 
 
 def cjk_lang(lang: str) -> bool:

@@ -22,6 +22,7 @@ from pipeline.framing.actors import (
 )
 from pipeline.framing.common import CJK, cjk_lang
 from pipeline.framing.terms import blank_spans, cjk_terms, english_terms, gloss_key, term_gloss
+from pipeline.lang.scripts import HANGUL_CHAR, KANA_CHAR
 from pipeline.model import Document, Event
 from pipeline.summarize.extractive import display_text
 
@@ -35,9 +36,9 @@ def headline_of(doc: Document) -> tuple[str, str, list[int]]:
         return (" ".join(display_text(s.text) for _, s in titles), titles[0][1].lang,
                 [i for i, _ in titles])
     text = doc.title or ""
-    if re.search(r"[\u3040-\u30ff]", text):
+    if KANA_CHAR.search(text):
         return text, "ja", []
-    if re.search(r"[\uac00-\ud7af]", text):
+    if HANGUL_CHAR.search(text):
         return text, "ko", []
     if CJK.search(text):
         return text, "zh", []

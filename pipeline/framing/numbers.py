@@ -18,6 +18,7 @@ from typing import Any
 from pipeline.claims import amounts
 from pipeline.framing.actors import display_name, glossary_patterns, glossary_spans
 from pipeline.framing.common import CJK, cjk_lang, english_lemma, stop_words
+from pipeline.lang.scripts import HIRAGANA
 from pipeline.model import Document
 from pipeline.summarize.extractive import display_text
 from pipeline.tokens import tokenize
@@ -89,7 +90,7 @@ def _anchor(token: str) -> str | None:
     if token in _CONCEPTS:
         return _CONCEPTS[token]
     if CJK.search(token):
-        if len(token) < 2 or re.fullmatch(r"[\u3040-\u309f]+", token):
+        if len(token) < 2 or re.fullmatch(f"[{HIRAGANA}]+", token):
             return None  # one character, or kana endings (いる)
         for word, concept in _CONCEPTS.items():
             if CJK.search(word) and (word in token or token in word):

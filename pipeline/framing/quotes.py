@@ -23,6 +23,7 @@ from pipeline.framing.actors import (
     glossary_spans,
 )
 from pipeline.framing.common import CJK, cjk_lang, jieba_tokenizer
+from pipeline.lang.scripts import HAN, HANGUL, KATAKANA
 from pipeline.model import Document
 from pipeline.summarize.extractive import display_text
 
@@ -66,7 +67,7 @@ _CLAUSE_CJK = re.compile(r"[，。；！？：,;:!?“”「」『』]")
 
 
 _ZH_SOURCE = re.compile(r"([^，,。；;：:\s]{2,12}?)(?:报道|称|消息|透露|表示|介绍|援引|的)")
-_CJK_SOURCE_BEFORE = re.compile(r"([\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9\uac00-\ud7af]{2,12})\s*$")
+_CJK_SOURCE_BEFORE = re.compile(rf"([{KATAKANA}{HAN}A-Za-z0-9{HANGUL}]{{2,12}})\s*$")
 
 
 def _source_actor(m: re.Match[str], text: str) -> Actor:

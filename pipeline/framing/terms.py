@@ -27,6 +27,7 @@ from pipeline.framing.common import (
     sudachi_tokenizer,
 )
 from pipeline.framing.quotes import EN_SPEECH
+from pipeline.lang.scripts import HAN, KANA
 from pipeline.model import Document, Segment
 from pipeline.summarize.extractive import display_text
 
@@ -34,7 +35,7 @@ TOP_TERMS = 8
 TITLE_WEIGHT = 2  # headline words count twice, as in clustering
 STEM_CHARS = 6  # term keys: 'explode', 'explosion', 'explosive' share 'explos' (as clustering)
 
-_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_HAN_KANA = re.compile(f"[{KANA}{HAN}]")
 
 
 def _stem(word: str) -> str:

@@ -32,6 +32,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from pipeline.lang.scripts import CJK, HAN_CHAR, HANGUL_CHAR, KANA_CHAR
+
 __all__ = ["Decoded", "UndecodableError", "decode_bytes", "mojibake_score"]
 
 # Order matters: UTF-32 LE's BOM starts with UTF-16 LE's.
@@ -115,15 +117,15 @@ _CODEC_LANG: dict[str, str] = {
 
 
 def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+    return HAN_CHAR.match(ch) is not None
 
 
 def _is_hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3"
+    return HANGUL_CHAR.match(ch) is not None
 
 
 def _is_kana(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u30ff"
+    return KANA_CHAR.match(ch) is not None
 
 
 def _is_greek_cyrillic(ch: str) -> bool:
@@ -228,7 +230,7 @@ def _pair_cost(prev2: str, prev: str, ch: str) -> float:
 
 
 # One CJK character glued to Latin letters ("It痴 Sunday"): a smart quote read as Shift_JIS.
-_CJK = "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3"
+_CJK = CJK
 _CJK_CONTEXT = _CJK + "\u3000-\u303f\uff00-\uffef"
 _LONE_CJK = re.compile(
     rf"(?<=[A-Za-z])[{_CJK}](?![{_CJK_CONTEXT}])|(?<![{_CJK_CONTEXT}])[{_CJK}](?=[A-Za-z])"

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from pipeline.lang.scripts import CJK, HAN_CHAR, HANGUL_CHAR, KANA_CHAR
 from pipeline.model import Segment
 
 # concept kinds by the prefix of an entity key (pipeline.entities), and their base weights:
@@ -32,15 +33,15 @@ SUPPORT_STEP = 0.5  # each further document stating a concept adds half its weig
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d)|(?<![\w.,])\d+(?:\.\d+)?(?![\w])")
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,}")
+_CJK_RUN = re.compile(f"[{CJK}]{{2,}}")
 _FOOTNOTE = re.compile(r"\[\d+\]")
 STEM_CHARS = 6
 
 # Script weights: one Han character carries about as much as three Latin characters (spaces
 # included), kana two, a hangul syllable a little over two (as in the LLM translation checks)
-_SCRIPT_WEIGHT = (("han", 3.0, re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
-                  ("kana", 2.0, re.compile(r"[\u3040-\u30ff]")),
-                  ("hangul", 2.2, re.compile(r"[\uac00-\ud7af]")))
+_SCRIPT_WEIGHT = (("han", 3.0, HAN_CHAR),
+                  ("kana", 2.0, KANA_CHAR),
+                  ("hangul", 2.2, HANGUL_CHAR))
 # what one character of each output language carries, in Latin characters
 OUTPUT_CHAR_WEIGHT = {"en": 1.0, "zh": 3.0, "ja": 2.4, "ko": 2.2}
 

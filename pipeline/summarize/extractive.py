@@ -26,10 +26,11 @@ import numpy as np
 from pipeline.clean import without_inline_furniture
 from pipeline.dedup.facts import agreement, facts
 from pipeline.embed.base import normalise
+from pipeline.lang.scripts import CJK_CHAR
 from pipeline.model import Document, Segment, Source
 from pipeline.summarize.coverage import concept_weights, concepts, output_chars
 
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = CJK_CHAR
 _QUOTED = re.compile(r"[\"“'‘「『][^\"”'’」』]*[\"”'’」』]")
 _TALK = re.compile(r"\b(I|I'm|I've|we|we're|we've|us|our|you|your|listeners?)\b")
 _FOOTNOTE = re.compile(r"\s*(\[\d+\])+")

@@ -23,6 +23,7 @@ from importlib import resources
 
 from pipeline.dedup.text import fold_script
 from pipeline.framing.actors import actor_spans
+from pipeline.lang.scripts import CJK_CHAR, HAN
 from pipeline.model import Lang
 from pipeline.translate.numbers import MONTHS, find_cjk_numbers
 
@@ -35,8 +36,8 @@ LABELS: dict[str, tuple[str, str, str, str]] = {  # who, what, when, figures
 SEPARATOR = " · "
 MAX_NAMES = 4
 MAX_FIGURES = 6
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
-_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+_CJK = CJK_CHAR
+_HAN_ONLY = re.compile(f"^[{HAN}]+$")
 _DATE_TEXT = re.compile(rf"^(?:(?:{'|'.join(MONTHS)})\b|the \d+(?:st|nd|rd|th)$|\d{{4}}$|FY)")
 _BARE_DAY = re.compile(r"^the (\d+)(?:st|nd|rd|th)$")
 # Arabic figures no unit rule caught (an index close, 4305.40), in any language

@@ -28,6 +28,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from pipeline.lang.scripts import HAN_CHAR, KATAKANA_WORD
 from pipeline.translate.english_verbs import gerund, participle, past
 from pipeline.translate.gloss_zh import PUNCT, CjkToEnglishGloss, join_gloss
 from pipeline.translate.numbers import find_cjk_numbers
@@ -100,7 +101,7 @@ _TITLES = {"首相", "大統領", "副大統領", "議長", "牧師", "神父", 
 _TIME_SUFFIX = {"年": "in", "月": "in", "日": "on", "時": "at", "曜日": "on", "曜": "on"}
 _MAX_WORDS = 4
 _LATIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.\-'&/+]*[A-Za-z0-9])?")
-_KATAKANA = re.compile(r"[ァ-ヺー・]+")
+_KATAKANA = re.compile(f"[{KATAKANA_WORD}]+")
 _NOMINAL = re.compile(r"(?:tion|sion|ment|ance|ence|ity|ness|ure|ism|ship|ery|ics|al)$")
 
 
@@ -759,7 +760,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         key = (lemma, reading)
         if key not in self._words:
             found = self._lookup(lemma, reading)
-            if found is None and norm != lemma and not re.search("[ァ-ヺ]", lemma):
+            if found is None and norm != lemma and not _KATAKANA.search(lemma):
                 found = self._lookup(norm, reading)
             if m.pos[1] == "固有名詞" and _KATAKANA.fullmatch(lemma) and m.pos[2] == "地名":
                 found = self._name(lemma, reading, "place") or found  # イラン: Iran
@@ -774,7 +775,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         entries = self._jam().lookup(query, lookup_chars=False, lookup_ne=False).entries
         if not entries:
             return None
-        kana_query = not re.search(r"[\u3400-\u9fff]", query)
+        kana_query = not HAN_CHAR.search(query)
 
         def rank(entry: Any) -> tuple[int, int, int]:
             kanji = [k.text for k in entry.kanji_forms]

@@ -19,6 +19,7 @@ from importlib import resources
 
 from pipeline.cache import cached
 from pipeline.lang.cedict import SKIP_SENSE, best_sense, cedict_version, is_proper, load_cedict
+from pipeline.lang.scripts import HANGUL
 from pipeline.translate.clause_order_ko import (
     ARTICLE,
     QUOTE_ENDINGS,
@@ -347,7 +348,7 @@ def _rr(syllable: str) -> str:
 
 
 # 조코 위도도(Joko Widodo), 지맵 (ZMapp): a name spelled in hangul, then as its owner spells it
-_NAME_GLOSSED = re.compile(r"((?:[가-힣]+ ){0,3}[가-힣]+) ?\((?P<latin>[A-Z][A-Za-z.'\-]*"
+_NAME_GLOSSED = re.compile(rf"((?:[{HANGUL}]+ ){{0,3}}[{HANGUL}]+) ?\((?P<latin>[A-Z][A-Za-z.'\-]*"
                            r"(?: [A-Za-z][A-Za-z.'\-]*){0,3})\)")
 
 

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
+from pipeline.lang.scripts import HAN_CHAR
+
 Span = tuple[int, int, str]  # start, end (offsets into the input), replacement text
 
 # Full-width → ASCII, one character for one so offsets into the original stay valid. The
@@ -189,7 +191,7 @@ def _qty(m: re.Match[str]) -> str | None:
         return None  # a plain Arabic number is already English
     if unit in ("年", "년") and value >= 1000:
         return None  # a year, not a duration; the date rules own it
-    if unit == "名" and re.match(r"[\u4e00-\u9fff]", m.string[m.end():m.end() + 1]):
+    if unit == "名" and HAN_CHAR.match(m.string[m.end():m.end() + 1]):
         unit = "个"  # 2300名工人: a classifier before the noun, not "people"
     sing, plur = _UNIT.get(unit or "", ("", ""))
     amount = _plain(value) if sing in ("%", "percentage point") else format_english_number(value)

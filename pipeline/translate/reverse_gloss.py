@@ -30,6 +30,7 @@ from pipeline.lang.cedict import (
     iter_cedict,
     load_cedict,
 )
+from pipeline.lang.scripts import HAN
 from pipeline.translate.gloss_base import DictionaryGloss, splice
 from pipeline.translate.numbers import find_english_numbers
 
@@ -46,7 +47,7 @@ _TOKEN = re.compile(
 _PUNCT = {",": "，", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
 _QUOTES = {'"', "'", "“", "”", "‘", "’"}
 _SENTENCE_END = {".", "?", "!", ":", '"', "'", "“", "‘"}
-_HAN_ONLY = re.compile(r"[\u3400-\u9fff·]+")
+_HAN_ONLY = re.compile(f"[{HAN}·]+")
 _INDEX_SCHEMA = 1
 _STOP = {"the", "a", "an", "of", "to", "by", "in", "on", "at", "for", "with", "from", "as", "and",
          "or", "is", "are", "was", "be", "it", "its", "that", "this", "their", "his", "her"}

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.cache import cached
+from pipeline.lang.scripts import HAN_CHAR
 from pipeline.translate.gloss_ja import clean_gloss
 from pipeline.translate.reverse_gloss import (
     Index,
@@ -50,7 +51,7 @@ _AFFIX_POS = {"suffix", "prefix", "counter", "particle", "auxiliary verb", "auxi
               "noun, used as a suffix", "noun, used as a prefix", "auxiliary adjective", "copula"}
 _KANA_ALONE = "word usually written using kana alone"
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
-_KANJI = re.compile(r"[\u3400-\u9fff]")
+_KANJI = HAN_CHAR
 _PRONOUNS = {"i", "you", "he", "she", "it", "we", "they", "one"}
 _PREPOSITIONS = {"with", "to", "for", "of", "on", "in", "at", "by", "from", "about", "into"}
 _MAX_SCORE = 80  # beyond this (an unranked word's second sense) English is the better gloss

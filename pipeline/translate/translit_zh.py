@@ -26,7 +26,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from pipeline.lang.scripts import HAN
+
+_HAN = re.compile(f"[{HAN}]+")
 _SEPARATORS = re.compile(r"[·・•‧．.\-\s]+")
 _LATIN_NAME = re.compile(r"[A-Z][a-z']+(?:[ \-][A-Z][a-z']+)*")
 _LOCK = threading.Lock()
