@@ -10,7 +10,6 @@ Japanese, whitespace rules for Korean and English). Offsets always point into `D
 from __future__ import annotations
 
 import itertools
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -53,9 +52,9 @@ def _nlp(lang: str):
     import spacy
 
     if lang == "zh":
-        import jieba
+        from pipeline.lang.analysers import jieba
 
-        jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not the user's business
+        jieba()  # the shared, quiet, initialised jieba that spaCy's segmenter then uses
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     elif lang == "ko":
         # spaCy's default Korean tokenizer needs mecab-ko; whitespace rules suffice to split.

@@ -7,27 +7,19 @@ product never imports the harness.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from functools import cache
+
+from pipeline.lang.analysers import jieba
 
 _WORD = re.compile(r"[^\W_]+")  # a run of letters/digits, any script
 _KO_PUNCT = re.compile(r"(?<![0-9])[\W_]|[\W_](?![0-9])")  # keeps 3.5 and 1,000
 
 
 @cache
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
-@cache
 def _sudachi():
-    from pipeline.analysers import sudachi_tokenizer
+    from pipeline.lang.analysers import sudachi_tokenizer
 
     return sudachi_tokenizer("A")
 
@@ -42,7 +34,7 @@ def tokenize(text: str, lang: str) -> list[str]:
     """
     text = unicodedata.normalize("NFKC", text).lower()
     if lang == "zh":
-        tokens = _jieba().lcut(text, HMM=False)
+        tokens = jieba().lcut(text, HMM=False)
     elif lang == "ja":
         pieces = re.split(r"(?<=[。！？!?\n])", text)  # SudachiPy refuses inputs over ~49 kB
         tokens = [m.surface() for piece in pieces for m in _sudachi().tokenize(piece)]

@@ -17,10 +17,10 @@ from pipeline.dedup.text import fold_script
 from pipeline.entities import load_glossary
 from pipeline.framing.common import (
     CJK,
-    jieba_posseg,
     kiwi_tokenizer,
     sudachi_tokenizer,
 )
+from pipeline.lang.analysers import jieba_posseg
 from pipeline.lang.scripts import HAN
 
 ACTOR_TYPES = ("PERSON", "NAME", "ORG", "GPE", "ROLE")

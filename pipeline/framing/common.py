@@ -7,7 +7,6 @@ never pays for them, and names, quote cues and terms share the same instances.
 
 from __future__ import annotations
 
-import logging
 from functools import cache
 
 from pipeline.lang.scripts import CJK_CHAR
@@ -44,30 +43,13 @@ def stop_words() -> frozenset[str]:
 
 
 @cache
-def jieba_posseg():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
-
-
-@cache
-def jieba_tokenizer():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-@cache
 def sudachi_tokenizer():
-    from pipeline.analysers import sudachi_tokenizer as make
+    from pipeline.lang.analysers import sudachi_tokenizer as make
 
     return make("C")
 
 
 def kiwi_tokenizer():
-    from pipeline.analysers import kiwi
+    from pipeline.lang.analysers import kiwi
 
     return kiwi()

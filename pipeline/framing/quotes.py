@@ -22,7 +22,8 @@ from pipeline.framing.actors import (
     english_names,
     glossary_spans,
 )
-from pipeline.framing.common import CJK, cjk_lang, jieba_tokenizer
+from pipeline.framing.common import CJK, cjk_lang
+from pipeline.lang.analysers import jieba
 from pipeline.lang.scripts import HAN, HANGUL, KATAKANA
 from pipeline.model import Document
 from pipeline.summarize.extractive import display_text
@@ -158,7 +159,7 @@ def _cues(text: str, lang: str) -> list[tuple[int, int, str]]:
         out, pos = [], 0
         if not _ZH_CUE_CHARS.search(text):
             return out
-        for word in jieba_tokenizer().lcut(text, HMM=False):  # words, so 称 is not read in 名称
+        for word in jieba().lcut(text, HMM=False):  # words, so 称 is not read in 名称
             if word in _ZH_SPEECH:
                 out.append((pos, pos + len(word), word))
             elif word in ("据", "根据"):

@@ -20,13 +20,13 @@ from pipeline.framing.common import (
     CJK,
     cjk_lang,
     english_lemma,
-    jieba_posseg,
     kiwi_tokenizer,
     rounded,
     stop_words,
     sudachi_tokenizer,
 )
 from pipeline.framing.quotes import EN_SPEECH
+from pipeline.lang.analysers import jieba_posseg
 from pipeline.lang.scripts import HAN, KANA
 from pipeline.model import Document, Segment
 from pipeline.summarize.extractive import display_text

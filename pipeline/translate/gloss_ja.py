@@ -292,7 +292,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
     def _sudachi(self) -> Any:
         tok = getattr(self._local, "tok", None)
         if tok is None:  # one tokenizer per thread, from the process's one dictionary
-            from pipeline.analysers import sudachi_tokenizer
+            from pipeline.lang.analysers import sudachi_tokenizer
 
             tok = self._local.tok = sudachi_tokenizer("C")
         return tok

@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from pipeline.cache import cached
+from pipeline.lang.analysers import jieba
 from pipeline.lang.cedict import SKIP_SENSE, best_sense, cedict_version, is_proper, load_cedict
 from pipeline.lang.scripts import HANGUL
 from pipeline.translate.clause_order_ko import (
@@ -31,7 +32,6 @@ from pipeline.translate.english_verbs import gerund, irregular, participle, past
 from pipeline.translate.gloss_zh import (
     PUNCT,
     CjkToEnglishGloss,
-    _jieba,
     find_cjk_numbers,
     join_gloss,
 )
@@ -159,7 +159,7 @@ def cedict_verbs() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _jieba_freq() -> dict[str, int]:
     """jieba's word counts (simplified Chinese): 報道 report is far commoner than 輔導."""
-    return _jieba().dt.FREQ
+    return jieba().dt.FREQ
 
 
 def _usable(head: str) -> str | None:
@@ -239,8 +239,8 @@ def bridge(word: str) -> list[str] | None:
 
 def _kiwi():
     """The process's one kiwipiepy analyser (≈1 s to load, ≈500 MB), shared by all threads
-    and stages (`pipeline.analysers`)."""
-    from pipeline.analysers import kiwi
+    and stages (`pipeline.lang.analysers`)."""
+    from pipeline.lang.analysers import kiwi
 
     return kiwi()
 

@@ -7,7 +7,6 @@ translation: Chinese word order is kept and senses are picked by simple rules.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import tomllib
@@ -16,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
 
+from pipeline.lang.analysers import jieba, jieba_posseg
 from pipeline.lang.cedict import (
     SKIP_SENSE,
     best_sense,
@@ -98,17 +98,6 @@ _CACHE_SCHEMA = 1
 T = TypeVar("T")
 
 
-def _jieba():
-    """The default jieba tokenizer, initialised once (≈1 s) and quietly."""
-    import jieba
-
-    with _LOCK:
-        if not jieba.dt.initialized:
-            jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
-    return jieba
-
-
 class CjkToEnglishGloss(DictionaryGloss):
     """zh/ja/ko → en: numbers converted as whole spans, the rest tokenised and glossed by the
     subclass's `_tokens`, all joined into one English line."""
@@ -182,7 +171,7 @@ class CedictGlossTranslator(CjkToEnglishGloss):
         """English tokens for one run of Han characters, with the few grammar rules a gloss
         can apply safely: past tense, possessives, passives, "a" and "the"."""
         tags = _jieba_tags()
-        words = _merge_names(list(_jieba().cut(han)))
+        words = _merge_names(list(jieba().cut(han)))
         glossed = [(w, tags.get(w, ""), self.word(w)) for w in words]
         out: list[str] = []
         in_clause_zai = False  # 在 … 中 is one "in", not two
@@ -515,10 +504,7 @@ def _is_one_of(word: str) -> bool:
 
 def _jieba_tags() -> dict[str, str]:
     """jieba's part-of-speech tag per dictionary word (from its dict.txt, no re-segmenting)."""
-    import jieba.posseg
-
-    _jieba()
-    return jieba.posseg.dt.word_tag_tab
+    return jieba_posseg().dt.word_tag_tab
 
 
 def _clause_articles(tokens: list[str], prose: bool) -> list[str]:
