@@ -16,8 +16,8 @@ from functools import cache
 from typing import Self
 
 from pipeline.entities import load_glossary, name_keys
+from pipeline.lang.numbers import cjk_numbers_to_english
 from pipeline.lang.scripts import CJK_CHAR
-from pipeline.translate.numbers import cjk_numbers_to_english
 
 _CJK = CJK_CHAR
 

@@ -16,9 +16,9 @@ from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
 
+from pipeline.lang.numbers import cjk_numbers_to_english
 from pipeline.lang.scripts import CJK_CHAR
 from pipeline.model import Document
-from pipeline.translate.numbers import cjk_numbers_to_english
 
 _NAME = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}))+\b")
 _NAME_LEAD = re.compile(r"^(?:The|On|In|At|A|An|And|But|This|That|As|For|From|By|With|After|Since)[ -]")

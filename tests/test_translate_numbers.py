@@ -1,4 +1,4 @@
-"""CJK ⇄ English numbers, money, units and dates (pipeline.translate.numbers)."""
+"""CJK ⇄ English numbers, money, units and dates (pipeline.lang.numbers)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.translate.numbers import (
+from pipeline.lang.numbers import (
     cjk_numbers_to_english,
     english_numbers_to_ja,
     english_numbers_to_ko,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lang.numbers import cjk_numbers_to_english
 from pipeline.lang.scripts import CJK_CHAR
-from pipeline.translate.numbers import cjk_numbers_to_english
 
 _CJK = CJK_CHAR
 # only Latin letters and digits may not precede a number: in CJK text any character may

@@ -18,11 +18,11 @@ from typing import Any
 from pipeline.claims import amounts
 from pipeline.framing.actors import display_name, glossary_patterns, glossary_spans
 from pipeline.framing.common import CJK, cjk_lang, english_lemma, stop_words
+from pipeline.lang.numbers import cjk_numbers_to_english
 from pipeline.lang.scripts import HIRAGANA
 from pipeline.model import Document
 from pipeline.summarize.extractive import display_text
 from pipeline.tokens import tokenize
-from pipeline.translate.numbers import cjk_numbers_to_english
 
 _NUM_TOKEN = re.compile(r"(?<![A-Za-z0-9.,:])(?<![A-Za-z]-)\d+(?:[.,]\d+)*")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"

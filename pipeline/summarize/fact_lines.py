@@ -23,9 +23,9 @@ from importlib import resources
 
 from pipeline.dedup.text import fold_script
 from pipeline.framing.actors import actor_spans
+from pipeline.lang.numbers import MONTHS, find_cjk_numbers
 from pipeline.lang.scripts import CJK_CHAR, HAN
 from pipeline.model import Lang
-from pipeline.translate.numbers import MONTHS, find_cjk_numbers
 
 LABELS: dict[str, tuple[str, str, str, str]] = {  # who, what, when, figures
     "en": ("Who", "What", "When", "Figures"),

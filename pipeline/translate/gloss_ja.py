@@ -28,10 +28,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from pipeline.lang.numbers import find_cjk_numbers
 from pipeline.lang.scripts import HAN_CHAR, KATAKANA_WORD
 from pipeline.translate.english_verbs import gerund, participle, past
 from pipeline.translate.gloss_zh import PUNCT, CjkToEnglishGloss, join_gloss
-from pipeline.translate.numbers import find_cjk_numbers
 
 JA_OVERRIDES: dict[str, str] = {
     "米国": "US", "米": "US", "氏": "", "さん": "", "様": "", "さま": "", "君": "", "ちゃん": "",

@@ -20,6 +20,7 @@ from importlib import resources
 from pipeline.cache import cached
 from pipeline.lang.analysers import jieba
 from pipeline.lang.cedict import SKIP_SENSE, best_sense, cedict_version, is_proper, load_cedict
+from pipeline.lang.numbers import MONTHS
 from pipeline.lang.scripts import HANGUL
 from pipeline.translate.clause_order_ko import (
     ARTICLE,
@@ -35,7 +36,6 @@ from pipeline.translate.gloss_zh import (
     find_cjk_numbers,
     join_gloss,
 )
-from pipeline.translate.numbers import MONTHS
 
 _NOUNS = {"NNG", "NNP", "NNB", "XR", "NR", "NUM"}  # NUM: a number span, already English
 _NUMBER_MARK = "Zqnumzq"  # stands in for a number span while the analyser reads the text

@@ -23,10 +23,10 @@ from pipeline.lang.cedict import (
     is_proper,
     load_cedict,
 )
+from pipeline.lang.numbers import find_cjk_numbers
 from pipeline.lang.scripts import HAN
 from pipeline.translate.english_verbs import participle, past, past_forms
 from pipeline.translate.gloss_base import DictionaryGloss, Span, splice
-from pipeline.translate.numbers import find_cjk_numbers
 from pipeline.translate.translit_zh import inventory, looks_transliterated, romanize_name
 
 _TOKEN = re.compile(

@@ -37,14 +37,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pipeline.langid import identify, script_profile
-from pipeline.model import Translation
-from pipeline.translate.base import ModelUnavailable, PartialTranslation
-from pipeline.translate.numbers import (
+from pipeline.lang.numbers import (
     cjk_numbers_to_english,
     format_english_number,
     parse_cjk_number,
 )
+from pipeline.langid import identify, script_profile
+from pipeline.model import Translation
+from pipeline.translate.base import ModelUnavailable, PartialTranslation
 
 LANGS: tuple[str, ...] = ("en", "zh", "ja", "ko")
 SOURCE_NAMES = {"en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean"}

@@ -30,9 +30,9 @@ from pipeline.lang.cedict import (
     iter_cedict,
     load_cedict,
 )
+from pipeline.lang.numbers import find_english_numbers
 from pipeline.lang.scripts import HAN
 from pipeline.translate.gloss_base import DictionaryGloss, splice
-from pipeline.translate.numbers import find_english_numbers
 
 _MAX_WORDS = 4
 _TOKEN = re.compile(
