@@ -111,3 +111,19 @@ def test_each_character_class_is_defined_once():
     assert not {k: v for k, v in found.items() if v}
     assert all(s in home.read_text(encoding="utf-8") or s.endswith("-")
                for s in _BLOCK_STARTS[:6])
+
+
+def test_the_public_api_is_one_call(tmp_path):
+    """`from pipeline import digest`: inputs and options in, the digest model out."""
+    from pipeline import digest
+    from tests.conftest import SEEDS
+
+    result = digest([SEEDS], langs=("en", "zh"), out_dir=tmp_path)
+    assert result.events and all("en" in e.title and "zh" in e.title for e in result.events)
+    assert (tmp_path / "digest.json").exists()
+    try:
+        digest([tmp_path / "missing-folder"])
+    except ValueError as exc:
+        assert "no usable input" in str(exc)
+    else:
+        raise AssertionError("a run with no input must raise")
