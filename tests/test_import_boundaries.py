@@ -127,3 +127,29 @@ def test_the_public_api_is_one_call(tmp_path):
         assert "no usable input" in str(exc)
     else:
         raise AssertionError("a run with no input must raise")
+
+
+def test_prompts_and_the_manifest_ship_inside_the_package(monkeypatch, tmp_path):
+    """A wheel installed away from the checkout still finds the LLM templates and the model
+    manifest: pipeline/data links prompts/ and models/manifest.toml, and pyproject's
+    package-data takes them into the wheel."""
+    import tomllib
+    from importlib import resources
+
+    import pipeline.paths
+    from pipeline.translate import llm_backend, manifest
+
+    data = resources.files("pipeline.data")
+    for template in sorted((ROOT / "prompts").glob("*.txt")):
+        assert data.joinpath("prompts", template.name).read_text("utf-8") == \
+            template.read_text("utf-8")
+    assert data.joinpath("manifest.toml").read_text("utf-8") == \
+        (ROOT / "models" / "manifest.toml").read_text("utf-8")
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))[
+        "tool"]["setuptools"]["package-data"]["pipeline"]
+    assert "data/prompts/*.txt" in package_data and "data/*.toml" in package_data
+
+    monkeypatch.setattr(pipeline.paths, "project_root", lambda: tmp_path)  # no checkout
+    monkeypatch.setattr(manifest, "project_root", lambda: tmp_path)
+    assert llm_backend.load_prompt("summarize_system.txt")
+    assert manifest.load_manifest()

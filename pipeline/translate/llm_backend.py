@@ -78,12 +78,15 @@ class _Retryable(Exception):
 
 
 def prompt_dirs() -> list[Path]:
-    """Where the templates are looked for: the project root's prompts/, then beside the
-    package (a checkout), then the working directory."""
+    """Where the templates are looked for: the project root's prompts/ (a checkout, where a
+    user edits them), then the copy the package carries (pipeline/data/prompts, linked to
+    prompts/ in the repository, so a wheel installed anywhere finds them)."""
+    from importlib import resources
+
     from pipeline.paths import project_root
 
-    dirs = [project_root() / "prompts", Path(__file__).resolve().parents[2] / "prompts",
-            Path.cwd() / "prompts"]
+    dirs = [project_root() / "prompts",
+            Path(str(resources.files("pipeline.data").joinpath("prompts")))]
     return list(dict.fromkeys(dirs))
 
 

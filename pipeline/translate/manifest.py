@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from pipeline.paths import project_root
@@ -26,7 +27,12 @@ class ModelEntry:
 
 
 def manifest_path() -> Path:
-    return project_root() / "models" / "manifest.toml"
+    """models/manifest.toml of the checkout; a wheel installed elsewhere carries a copy in
+    pipeline/data/ (linked there from models/)."""
+    local = project_root() / "models" / "manifest.toml"
+    if local.is_file():
+        return local
+    return Path(str(resources.files("pipeline.data").joinpath("manifest.toml")))
 
 
 def store_dir() -> Path:
@@ -36,7 +42,7 @@ def store_dir() -> Path:
 
 
 def load_manifest(path: Path | None = None) -> list[ModelEntry]:
-    """Every `[[model]]` entry; a missing manifest (plain pip install elsewhere) is empty."""
+    """Every `[[model]]` entry (an empty list if no manifest is found at all)."""
     path = path or manifest_path()
     if not path.is_file():
         return []
