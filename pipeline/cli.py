@@ -11,7 +11,8 @@ from pathlib import Path
 from pipeline.config import Config
 
 RUN_HELP = """\
-Read news articles (.txt, .md, .html, .jsonl; files or folders) in English, Chinese,
+Read news articles (.txt, .md, .html; .jsonl(.gz), .csv(.gz), .parquet archives and saved
+HF datasets; files, folders or globs) in English, Chinese,
 Japanese or Korean and write a per-event digest in two languages to OUT/digest.md,
 OUT/digest.html and OUT/digest.json. Every summary sentence cites the documents and
 sentences it comes from, and says how its text was produced (tier):

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.batch import inputs as batch_inputs
-from pipeline.batch.inputs import FIELDS, Item, describe_inputs, iter_inputs, record_date
 from pipeline.ingest import read_inputs
+from pipeline.ingest import stream as batch_inputs
+from pipeline.ingest.stream import FIELDS, Item, describe_inputs, iter_inputs, record_date
 from tests.conftest import SEEDS
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))

@@ -248,7 +248,7 @@ def test_explicit_unknown_missing_and_repeated_inputs(tmp_path: Path) -> None:
     story.write_text("Rare earths.", encoding="utf-8")
     result = read_inputs([pdf, tmp_path / "gone.txt", story, tmp_path])
     assert [d.id for d in result.documents] == ["story"]  # read once despite being named twice
-    expected = ".txt, .md, .markdown, .html, .htm, .jsonl"
+    expected = ".txt, .md, .markdown, .html, .htm, .jsonl, .jsonl.gz, .csv, .csv.gz, .parquet"
     assert _messages(result) == [
         f"{pdf}: unsupported file type '.pdf' (expected {expected}), skipped",
         f"{tmp_path / 'gone.txt'}: no such file or directory",
@@ -266,3 +266,30 @@ def test_problem_str_formats() -> None:
     assert str(Problem("bad/feed.jsonl", 3, "invalid JSON (x), line skipped", True)) == (
         "bad/feed.jsonl:3: invalid JSON (x), line skipped"
     )
+
+
+def test_run_reads_the_archive_formats_batch_reads(tmp_path: Path) -> None:
+    """One input layer: `read_inputs` (newsdigest run) gathers the stream `batch` reads, so
+    CSV, gzipped JSONL and Parquet archives and globs work in a run too, with the same ids,
+    dates and problems."""
+    import gzip
+    import json
+
+    from pipeline.ingest.stream import iter_inputs
+
+    rows = [{"id": "a1", "title": "Port strike ends", "text": "Dock workers returned.",
+             "date": "2025-06-08", "outlet": "Wire"},
+            {"id": "a2", "title": "Rates held", "text": "The bank kept rates at 3%.",
+             "date": "2025-06-09"}]
+    (tmp_path / "feed.csv").write_text(
+        "id,title,text,date,outlet\n" + "".join(
+            f'{r["id"]},{r["title"]},{r["text"]},{r["date"]},{r.get("outlet", "")}\n'
+            for r in rows), encoding="utf-8")
+    with gzip.open(tmp_path / "more.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(dict(rows[0], id="b1")) + "\n")
+    result = read_inputs([tmp_path / "feed.csv", str(tmp_path / "*.jsonl.gz")])
+    assert [d.id for d in result.documents] == ["a1", "a2", "b1"]
+    assert [str(d.date) for d in result.documents] == ["2025-06-08", "2025-06-09", "2025-06-08"]
+    streamed = [i.document.id for i in iter_inputs([tmp_path / "feed.csv",
+                                                    str(tmp_path / "*.jsonl.gz")])]
+    assert streamed == [d.id for d in result.documents]

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from pipeline.batch.inputs import iter_inputs
 from pipeline.config import Config
 from pipeline.framing import frame_event
 from pipeline.ingest import read_inputs
+from pipeline.ingest.stream import iter_inputs
 from pipeline.run import process_document, processing_warnings
 from pipeline.summarize import LIMIT_NOTE, summarize_event
 from pipeline.translate import TranslationRouter

@@ -25,10 +25,10 @@ from pathlib import Path
 from pipeline.backends import build_backends
 from pipeline.batch.days import DayStage
 from pipeline.batch.engines import Engine, make_engine
-from pipeline.batch.inputs import describe_inputs, iter_inputs
 from pipeline.batch.state import BatchState
 from pipeline.config import Config
 from pipeline.ingest import Problem
+from pipeline.ingest.stream import describe_inputs, iter_inputs
 from pipeline.render.files import write_atomic
 from pipeline.run import embed_documents, embed_segments, processing_warnings
 

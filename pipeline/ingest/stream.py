@@ -1,7 +1,8 @@
-"""Streamed inputs for `newsdigest batch`: one `Item` at a time, whatever the archive size.
+"""The one input layer: every input `newsdigest run` and `batch` read, streamed one `Item`
+at a time, whatever the archive size.
 
-`pipeline.ingest.read_inputs` reads everything into a list, which is right for one day of
-news and wrong for an archive. Here every input is a generator: JSONL is read line by line,
+`pipeline.ingest.read_inputs` gathers this stream into a list for a run; `batch` consumes
+it as it comes. Every input is a generator: JSONL is read line by line,
 CSV through `csv.reader` over a text stream, Parquet in 1024-row batches and saved Hugging
 Face datasets through their memory-mapped Arrow files, so memory stays flat as the archive
 grows (only the set of ids seen, for renaming duplicates, grows with it).
@@ -24,12 +25,11 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.ingest import _unique_id
 from pipeline.ingest.dates import parse_date
 from pipeline.ingest.encoding import Decoded
 from pipeline.ingest.readers import (
@@ -513,6 +513,14 @@ def _read_unit(unit: _Unit, ctx: _Context) -> Iterator[Item]:
 
 
 # --------------------------------------------------------------------------- the stream
+
+
+def _unique_id(doc_id: str, taken: Container[str]) -> str:
+    """First free ``id~N`` (N >= 2): stable, readable, and clearly derived from the original."""
+    n = 2
+    while f"{doc_id}~{n}" in taken:
+        n += 1
+    return f"{doc_id}~{n}"
 
 
 def iter_inputs(inputs: Sequence[str | Path] | str | Path,
