@@ -63,3 +63,18 @@ def build_backends(config: Config, folder: Path | None = None) -> Backends:
     return Backends(build_embedder(config, folder / "embeddings.sqlite"),
                     build_router(config, folder / "translations.sqlite"),
                     build_generator(config))
+
+
+def describe_backends(config: Config, router: TranslationRouter) -> dict[str, str]:
+    """What a digest says produced it (`digest.json` "backends"), the same for a run and for
+    each day of a batch: the embedder, translators and summarizer, and the route each
+    source language takes into each output language."""
+    from pipeline.model import base_lang
+
+    return {
+        "embedder": config.embedder,
+        "translators": ",".join(config.translators),
+        "summarizer": config.summarizer,
+        **{f"translate:{s}->{t}": router.describe(s, base_lang(t))
+           for s in ("en", "zh", "ja", "ko") for t in config.langs if s != base_lang(t)},
+    }

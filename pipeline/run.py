@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.backends import build_backends, build_embedder
+from pipeline.backends import build_backends, build_embedder, describe_backends
 from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, clustering_report, embedding_text
 from pipeline.cluster.features import EMBED_CHARS, link_keys
@@ -29,7 +29,7 @@ from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
 from pipeline.machine import available_cores
 from pipeline.metadata import fill_metadata
-from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, base_lang, digest_to_dict
+from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, digest_to_dict
 from pipeline.network import network_uses
 from pipeline.segment import segment_document
 from pipeline.summarize import summarize_event
@@ -293,13 +293,7 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
         + ([generator.notice] if generator is not None and generator.notice else []),
         clustering=clustering_report(docs, config.cluster_params()),
         window=window_report,
-        backends={
-            "embedder": config.embedder,
-            "translators": ",".join(config.translators),
-            "summarizer": config.summarizer,
-            **{f"translate:{s}->{t}": router.describe(s, base_lang(t))
-               for s in ("en", "zh", "ja", "ko") for t in config.langs if s != base_lang(t)},
-        },
+        backends=describe_backends(config, router),
     )
     result = RunResult(digest, problems)
     if out_dir is not None:

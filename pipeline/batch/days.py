@@ -26,10 +26,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.backends import describe_backends
 from pipeline.batch.state import UNDATED, BatchState
 from pipeline.cluster import STATUS_RULES, document_status, family_terms, group_event
 from pipeline.cluster.stream import EventStream, _Group
 from pipeline.config import Config
+from pipeline.daily import Window, rank_events
 from pipeline.dedup import mark_translations
 from pipeline.dedup.copies import CopyIndex
 from pipeline.framing import frame_event
@@ -181,15 +183,14 @@ class DayStage:
         for event in events:
             summarize_event(event, by_id, self.config, self.router, self.generator)
             event.framing = frame_event(event, by_id, self.config, self.router)
-        events.sort(key=lambda e: (-e.independent_sources, e.id))
-        for rank, event in enumerate(events, 1):
-            event.rank = rank
+        # ranked as a daily run ranks the same day: sources, then recency in the day
+        window = Window.of(date=dt.date.fromisoformat(day)) if day != UNDATED else None
+        events = rank_events(events, by_id, window)
         shown = sorted({d.id for d in docs} | set(member_ids))
         digest = Digest(documents=[by_id[i] for i in shown], events=events,
                         langs=self.config.langs,
                         clustering={"rules": dict(STATUS_RULES), "day": day},
-                        backends={"embedder": self.config.embedder,
-                                  "translators": ",".join(self.config.translators)},
+                        backends=describe_backends(self.config, self.router),
                         notices=network_uses(self.config) + list(self.router.notices))
         data = digest_to_dict(digest)
         write_digest(data, folder)
