@@ -15,24 +15,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.backends import build_backends, build_embedder, describe_backends
+from pipeline.backends import build_backends, build_embedder
 from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import cluster_documents, clustering_report, embedding_text
 from pipeline.cluster.features import EMBED_CHARS, link_keys
+from pipeline.compose import build_digest, summarise_events
 from pipeline.config import Config
 from pipeline.daily import PreviousDigest, Window, load_previous, select_events
 from pipeline.dedup import mark_copies, mark_repeated_segments, mark_translations
 from pipeline.embed import Embedder
 from pipeline.entities import annotate_document
-from pipeline.framing import frame_event
 from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
 from pipeline.machine import available_cores
 from pipeline.metadata import fill_metadata
 from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, digest_to_dict
-from pipeline.network import network_uses
 from pipeline.segment import segment_document
-from pipeline.summarize import summarize_event
 from pipeline.summarize.extractive import display_text, headline, is_summary_worthy
 
 TITLE_FALLBACK_CHARS = 140
@@ -280,21 +278,12 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     # is summarised or translated: events outside the window cost nothing more
     events, window_report, window_notices = select_events(events, by_id, window, previous)
     embed_segments(summary_sources(events, by_id, config), embedder)
-    for event in _progress(events, "summarising", show_progress):
-        summarize_event(event, by_id, config, router, generator)
-        event.framing = frame_event(event, by_id, config, router)
-
-    digest = Digest(
-        documents=docs,
-        events=events,
-        langs=config.langs,
-        errors=problems,
-        notices=network_uses(config) + window_notices + router.notices
-        + ([generator.notice] if generator is not None and generator.notice else []),
-        clustering=clustering_report(docs, config.cluster_params()),
-        window=window_report,
-        backends=describe_backends(config, router),
-    )
+    summarise_events(_progress(events, "summarising", show_progress), by_id, config, router,
+                     generator)
+    digest = build_digest(docs, events, config, router, generator, errors=problems,
+                          notices=window_notices,
+                          clustering=clustering_report(docs, config.cluster_params()),
+                          window=window_report)
     result = RunResult(digest, problems)
     if out_dir is not None:
         from pipeline.render.files import write_digest

@@ -94,7 +94,7 @@ def _event_of(digest: dict, doc_id: str) -> dict:
 @pytest.fixture(scope="module")
 def seeds_of_0608(tmp_path_factory):
     """The seeds with --date 2025-06-08, recording which events were summarised."""
-    import pipeline.run as run_module
+    import pipeline.compose as run_module  # where run summarises events
 
     summarised: list[str] = []
     real = run_module.summarize_event

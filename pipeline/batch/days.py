@@ -26,20 +26,18 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.backends import describe_backends
 from pipeline.batch.state import UNDATED, BatchState
 from pipeline.cluster import STATUS_RULES, document_status, family_terms, group_event
 from pipeline.cluster.stream import EventStream, _Group
+from pipeline.compose import build_digest, summarise_events
 from pipeline.config import Config
 from pipeline.daily import Window, rank_events
 from pipeline.dedup import mark_translations
 from pipeline.dedup.copies import CopyIndex
-from pipeline.framing import frame_event
-from pipeline.model import Digest, Document, digest_to_dict, publication_order
-from pipeline.network import network_uses
+from pipeline.model import Document, digest_to_dict, publication_order
 from pipeline.render.files import write_digest
 from pipeline.run import summary_sources
-from pipeline.summarize import GuardedGenerator, summarize_event
+from pipeline.summarize import GuardedGenerator
 from pipeline.translate import TranslationRouter
 
 
@@ -180,18 +178,14 @@ class DayStage:
             doc.cluster_status = document_status(doc)
         events = [group_event(g, by_id, folded[g.id]) for g in groups]
         self.embed_sentences(summary_sources(events, by_id, self.config, batch=True))
-        for event in events:
-            summarize_event(event, by_id, self.config, self.router, self.generator)
-            event.framing = frame_event(event, by_id, self.config, self.router)
+        summarise_events(events, by_id, self.config, self.router, self.generator)
         # ranked as a daily run ranks the same day: sources, then recency in the day
         window = Window.of(date=dt.date.fromisoformat(day)) if day != UNDATED else None
         events = rank_events(events, by_id, window)
         shown = sorted({d.id for d in docs} | set(member_ids))
-        digest = Digest(documents=[by_id[i] for i in shown], events=events,
-                        langs=self.config.langs,
-                        clustering={"rules": dict(STATUS_RULES), "day": day},
-                        backends=describe_backends(self.config, self.router),
-                        notices=network_uses(self.config) + list(self.router.notices))
+        digest = build_digest([by_id[i] for i in shown], events, self.config, self.router,
+                              self.generator,
+                              clustering={"rules": dict(STATUS_RULES), "day": day})
         data = digest_to_dict(digest)
         write_digest(data, folder)
         rows = [self._event_row(e, day) for e in data["events"]]

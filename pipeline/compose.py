@@ -1,0 +1,41 @@
+"""From summarised events to the digest model: the one place `run` (and its daily window)
+and each day of `batch` summarise events and assemble a `Digest`, so the two cannot drift
+in what an event carries (summary, titles, framing) or what a digest says of itself
+(notices, backends)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pipeline.backends import describe_backends
+from pipeline.config import Config
+from pipeline.framing import frame_event
+from pipeline.model import Digest, Document, Event
+from pipeline.network import network_uses
+from pipeline.summarize import GuardedGenerator, summarize_event
+from pipeline.translate import TranslationRouter
+
+
+def summarise_events(events: Iterable[Event], by_id: dict[str, Document], config: Config,
+                     router: TranslationRouter, generator: GuardedGenerator | None) -> None:
+    """Each event's summaries and titles in every output language, then its framing
+    (`events` may be a progress bar's iterator)."""
+    for event in events:
+        summarize_event(event, by_id, config, router, generator)
+        event.framing = frame_event(event, by_id, config, router)
+
+
+def build_digest(documents: Sequence[Document], events: Sequence[Event], config: Config,
+                 router: TranslationRouter, generator: GuardedGenerator | None, *,
+                 errors: Sequence[str] = (), notices: Sequence[str] = (),
+                 clustering: dict[str, Any] | None = None,
+                 window: dict[str, Any] | None = None) -> Digest:
+    """The digest of summarised, ranked events. Notices: network use first, then the
+    caller's (a window's), then what the translators and the generator reported."""
+    said = [generator.notice] if generator is not None and generator.notice else []
+    return Digest(documents=list(documents), events=list(events), langs=config.langs,
+                  errors=list(errors),
+                  notices=network_uses(config) + list(notices) + list(router.notices) + said,
+                  clustering=clustering or {}, window=window or {},
+                  backends=describe_backends(config, router))
