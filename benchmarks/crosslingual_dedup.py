@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import time
 
+from newsdigest_eval.evaldata import ntrex_documents
 from pipeline.backends import build_embedder
 from pipeline.config import Config
-from pipeline.evaldata import ntrex_documents
 from pipeline.run import embed_documents, find_duplicates, process_document
 
 

@@ -121,7 +121,7 @@ def _ecbplus() -> list[list[Article]]:
 
 
 def _ntrex() -> list[list[Article]]:
-    from pipeline.evaldata import ntrex_documents
+    from newsdigest_eval.evaldata import ntrex_documents
 
     langs = ("en", "zh", "zh-TW", "ja", "ko")
     units: dict[str, list[Article]] = {}

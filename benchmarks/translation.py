@@ -169,8 +169,8 @@ def translated_share(paths: list[Path], label: str) -> None:
 def mixed_archive(folder: Path, english: int, per_cjk: int) -> list[Path]:
     """A mostly English archive: ECB+ articles plus a few NTREX articles in zh, ja and ko
     (different articles per language, so none is a translation of another)."""
+    from newsdigest_eval.evaldata import ntrex_documents
     from newsdigest_eval.public_data import read_ecbplus
-    from pipeline.evaldata import ntrex_documents
 
     folder.mkdir(parents=True, exist_ok=True)
     for row in read_ecbplus(english):

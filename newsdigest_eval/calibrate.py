@@ -28,6 +28,7 @@ from importlib import resources
 
 import numpy as np
 
+from newsdigest_eval.evaldata import ntrex_documents
 from newsdigest_eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
 from newsdigest_eval.public_data import (
     duplicate_pairs,
@@ -42,7 +43,6 @@ from pipeline.cluster import cluster_documents
 from pipeline.cluster.stream import ClusterParams
 from pipeline.config import Config
 from pipeline.dedup import mark_copies, mark_translations
-from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 
 NTREX_LANGS = ("en", "zh", "zh-TW", "ja", "ko")

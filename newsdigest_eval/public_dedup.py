@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsdigest_eval.base import SuiteResult
+from newsdigest_eval.evaldata import ntrex_documents
 from newsdigest_eval.metrics import pair_precision_recall
 from newsdigest_eval.public_data import (
     Progress,
@@ -40,7 +41,6 @@ from newsdigest_eval.public_data import (
 )
 from pipeline.config import Config
 from pipeline.dedup import shingles
-from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 
 ECB_KINDS = ("exact", "boilerplate", "trimmed", "reprint", "surface", "number")

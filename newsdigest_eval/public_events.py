@@ -13,6 +13,7 @@ from typing import Any
 
 from newsdigest_eval.base import SuiteResult
 from newsdigest_eval.dev_linking import linking_figures
+from newsdigest_eval.evaldata import ntrex_documents
 from newsdigest_eval.linking_set import load_linking_set
 from newsdigest_eval.metrics import adjusted_rand_index, bcubed, pair_precision_recall
 from newsdigest_eval.public_data import (
@@ -29,7 +30,6 @@ from newsdigest_eval.references import ntrex_event_of
 from pipeline.backends import build_embedder
 from pipeline.cluster import duplicate_root
 from pipeline.config import Config
-from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document, Event
 from pipeline.run import group_events
 

@@ -325,8 +325,8 @@ def test_cohesion_rule_parts_real_twin_events(evaldata):
 def test_real_articles_give_the_same_events_in_any_input_order(evaldata):
     """NTREX articles in five versions: translations folded, same-event outlets together,
     and the same events, ids included, whatever order the documents come in."""
+    from newsdigest_eval.evaldata import ntrex_documents
     from pipeline.embed import get_embedder
-    from pipeline.evaldata import ntrex_documents
     from pipeline.run import embed_documents, group_events, process_document
 
     if not (evaldata / "ntrex128").exists():

@@ -6,10 +6,10 @@ import copy
 
 import pytest
 
+from newsdigest_eval.evaldata import ntrex_documents
 from pipeline.config import Config
 from pipeline.dedup import mark_copies, mark_translations, normalise_text, shingles
 from pipeline.dedup.facts import agreement, facts, number_values
-from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 from pipeline.run import process_document
 

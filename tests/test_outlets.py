@@ -7,10 +7,10 @@ import copy
 
 import pytest
 
+from newsdigest_eval.evaldata import ntrex_documents
 from pipeline.config import Config
 from pipeline.dedup import mark_copies, mark_translations
 from pipeline.dedup.outlets import credited_houses, host_name, house_keys, house_of_name, strangers
-from pipeline.evaldata import ntrex_documents
 from pipeline.model import Document
 from pipeline.run import process_document
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from newsdigest_eval.evaldata import ntrex_documents
 from pipeline import run as run_module
 from pipeline.config import Config
-from pipeline.evaldata import ntrex_documents
 from pipeline.model import Digest, digest_to_dict
 from pipeline.run import POOL_MIN_DOCUMENTS, process_documents
 
