@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from pipeline.translate.english_verbs import gerund, participle, past
+from pipeline.translate.gloss_zh import PREPOSITIONS as ZH_GLOSS_PREPOSITIONS
 
 SUBJECT_PARTICLES = {"이", "가", "께서"}  # JKS
 TOPIC_PARTICLES = {"은", "는"}  # JX on a noun
@@ -116,9 +117,7 @@ class ClauseOrder:
         at = self.topic if self.topic is not None else self.start
         target = self.subject if self.subject is not None and self.subject >= at else at
         if verb is not None and self.start <= target < verb:
-            words = out[verb:]
-            del out[verb:]
-            out[target:target] = words
+            self._move_verb(verb, target)
         out.insert(at, conjunction)
         topic = self.topic
         self._new_clause(quoted=False)
@@ -129,19 +128,24 @@ class ClauseOrder:
         verb, out = self.verb, self.out
         if verb is not None and self.start <= verb < len(out):
             self._settle_places(out[verb:])
-            verb = self.verb if self.verb is not None else verb
+            verb = self.verb  # earlier if a dropped preposition stood before it
             target = self.subject if self.subject is not None else self.topic
             if target is None and self.quoted:
                 target = self.sentence_topic  # 그는 […다고] 말했다: he said …
             if target is not None and (self.start <= target < verb
                                        or (self.quoted and target < verb)):
-                words = out[verb:]
-                del out[verb:]
-                out[target:target] = words
-                after = target + len(words)
+                after = self._move_verb(verb, target)
                 if after < len(out) and out[after] == ARTICLE:
                     out[after] = "the"  # the verb's object: "made the doorbell"
         self._new_clause(quoted=ending in QUOTE_ENDINGS)
+
+    def _move_verb(self, verb: int, target: int) -> int:
+        """The verb group (from `verb` to the end) goes in at `target`; returns where the
+        words after it now start."""
+        words = self.out[verb:]
+        del self.out[verb:]
+        self.out[target:target] = words
+        return target + len(words)
 
     def _settle_places(self, verb_words: list[str]) -> None:
         table = particle_verbs()
@@ -155,9 +159,9 @@ class ClauseOrder:
                 self.out[mark] = prep
             else:  # 회의에 참석했다: "attended the meeting", no preposition
                 del self.out[mark]
-                self.inserted_removed(mark)
+                self._removed(mark)
 
-    def inserted_removed(self, index: int) -> None:
+    def _removed(self, index: int) -> None:
         """A word at `index` went out: shift the marks after it back."""
         for name in ("subject", "topic", "verb", "sentence_topic"):
             mark = getattr(self, name)
@@ -167,9 +171,7 @@ class ClauseOrder:
 
 TENSE = "\x04"  # prefix: this verb takes the tense of its sentence's last verb
 ARTICLE = "\x03"  # where "the" may go: a common noun opens a noun phrase
-PREPOSITIONS = {"in", "of", "to", "for", "on", "at", "from", "by", "with", "about", "against",
-                "into", "over", "under", "after", "before", "through", "during", "between",
-                "until", "like", "than", "as"}
+PREPOSITIONS = ZH_GLOSS_PREPOSITIONS | {"until", "like", "than", "as"}
 CLAUSE_OPENERS = {"", ",", ".", ":", ";", '"'}
 
 

@@ -20,7 +20,7 @@ from importlib import resources
 from pipeline.cache import cached
 from pipeline.lang.analysers import jieba
 from pipeline.lang.cedict import SKIP_SENSE, best_sense, cedict_version, is_proper, load_cedict
-from pipeline.lang.numbers import MONTHS
+from pipeline.lang.numbers import MONTHS, find_cjk_numbers
 from pipeline.lang.scripts import HANGUL
 from pipeline.translate.clause_order_ko import (
     ARTICLE,
@@ -31,9 +31,9 @@ from pipeline.translate.clause_order_ko import (
 )
 from pipeline.translate.english_verbs import gerund, irregular, participle, past, verb_from_noun
 from pipeline.translate.gloss_zh import (
+    DETERMINERS,
     PUNCT,
     CjkToEnglishGloss,
-    find_cjk_numbers,
     join_gloss,
 )
 
@@ -388,10 +388,7 @@ _PRONOUNS = {"그": "he", "그녀": "she", "그들": "they", "그녀들": "they"
 _DETERMINERS = {"한": "a", "그": "the", "이": "this", "저": "that", "각": "each", "전": "former"}
 _POSSESSIVE = {"he": "his", "she": "her", "they": "their", "we": "our", "I": "my", "you": "your",
                "it": "its", "themselves": "their own", "who": "whose"}
-_ARTICLE_BLOCKERS = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her",
-                     "their", "our", "my", "your", "all", "each", "every", "some", "many",
-                     "more", "most", "no", "any", "other", "such", "several", "both", "another",
-                     "which", "what", "former", "whose", "one", "two", "three"}
+_ARTICLE_BLOCKERS = DETERMINERS | {"former", "whose", "one", "two", "three"}
 _NOT_ADJECTIVES = {"not", "have", "be", "there", "do"}  # 없다 "not have" takes no "is"
 _PLANNED = {"예정": "{be} scheduled to", "계획": "plan{past} to", "방침": "plan{past} to",
             "전망": "{be} expected to", "예상": "{be} expected to"}
@@ -433,11 +430,11 @@ def plural(gloss: str) -> str:
     return gloss + "s"
 
 
-def _tense_of(english: str, morphs: list[tuple[str, str]], at: int, stop: int) -> str:
+def _tense_of(english: str, morphs: list[tuple[str, str]], at: int) -> str:
     """An untensed verb's form from its ending: a past relative (출연한 "appeared") is past;
     a linked clause (출연하고, 들어가서) takes the tense of the sentence's last verb, so it is
     marked for `ClauseOrder` to settle when the sentence ends."""
-    first = next(((f, t) for f, t in morphs[at:stop] if t != "EP"), ("", ""))
+    first = _after_tense(morphs, at)
     if first[1] == "ETM" and first[0] in ("ᆫ", "은", "던"):
         return english_past(english)
     after = next((t for _, t in morphs[at:] if not t.startswith("E")), "")
@@ -469,7 +466,7 @@ def _modal(morphs: list[tuple[str, str]], i: int) -> str | None:
     form, tag = morphs[i]
     if form not in ("하", "되") or tag not in ("VV", "VX") or i < 1:
         return None
-    past = any(f in _PAST_EP for f, t in morphs[i + 1:i + 3] if t == "EP")
+    past = _past_follows(morphs, i + 1)
     before = morphs[i - 1]
     if form == "하" and before[1] == "EC" and before[0] in ("어야", "아야", "야", "여야"):
         return "had to" if past else "must"
@@ -480,11 +477,22 @@ def _modal(morphs: list[tuple[str, str]], i: int) -> str | None:
     return None
 
 
-def _ending(morphs: list[tuple[str, str]], at: int) -> str:
-    """The tag of the first ending after a stem, past the tense (EP): EF, EC, ETM, ETN."""
+def _after_tense(morphs: list[tuple[str, str]], at: int) -> tuple[str, str]:
+    """The morpheme after a stem's tense endings (EP), ("", "") at the end."""
     while at < len(morphs) and morphs[at][1] == "EP":
         at += 1
-    return morphs[at][1] if at < len(morphs) and morphs[at][1].startswith("E") else ""
+    return morphs[at] if at < len(morphs) else ("", "")
+
+
+def _past_follows(morphs: list[tuple[str, str]], at: int) -> bool:
+    """A past ending (았/었/였) among the two morphemes from `at`: 했다, 되었다."""
+    return any(f in _PAST_EP for f, t in morphs[at:at + 2] if t == "EP")
+
+
+def _ending(morphs: list[tuple[str, str]], at: int) -> str:
+    """The tag of the first ending after a stem, past the tense (EP): EF, EC, ETM, ETN."""
+    tag = _after_tense(morphs, at)[1]
+    return tag if tag.startswith("E") else ""
 
 
 def _be(english: list[str], ending: str, be: str) -> list[str]:
@@ -501,13 +509,8 @@ def _be(english: list[str], ending: str, be: str) -> list[str]:
 def _predicate(morphs: list[tuple[str, str]], at: int) -> bool:
     """The adjective ends a sentence or a quotation (작다, 작았다고), not a noun's modifier
     (작은) or a chain (작고 싸다, 작지 않다), where "is" would stand twice or wrongly."""
-    while at < len(morphs) and morphs[at][1] == "EP":
-        at += 1
-    return at < len(morphs) and (morphs[at][1] == "EF" or morphs[at][0] in QUOTE_ENDINGS)
-
-
-_NOUN_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ity", "ness", "ship", "ism", "ist",
-                 "ure", "age", "ery", "ory", "ics", "al", "er", "or", "ee", "ant", "ent", "y")
+    form, tag = _after_tense(morphs, at)
+    return tag == "EF" or form in QUOTE_ENDINGS
 
 
 def _verb_like(english: str) -> bool:
@@ -522,11 +525,7 @@ def _passive(english: list[str], morphs: list[tuple[str, str]], at: int,
              be: str) -> list[str]:
     """Noun + 되다 is the passive: 체포됐다 "was arrested", 체포된 남성 "arrested man"."""
     done = [participle(english[0]), *english[1:]]
-    while at < len(morphs) and morphs[at][1] == "EP":
-        at += 1
-    if at < len(morphs) and morphs[at][1] in ("ETM", "ETN"):
-        return done
-    return [be, *done]
+    return done if _ending(morphs, at) in ("ETM", "ETN") else [be, *done]
 
 
 def _time_preposition(words: list[str], particle: str, prep: str) -> str:
@@ -580,9 +579,11 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
             return ""
         text = with_latin_names(text)
         spans = find_cjk_numbers(text)
-        marked = "".join(text[pos:start] + _NUMBER_MARK for pos, (start, _, _) in
-                         zip([0] + [end for _, end, _ in spans], spans))
-        marked += text[spans[-1][1]:] if spans else text
+        parts, pos = [], 0
+        for start, end, _ in spans:
+            parts += [text[pos:start], _NUMBER_MARK]
+            pos = end
+        marked = "".join(parts) + text[pos:]
         numbers = [english for *_, english in spans]
         tokens = _kiwi().tokenize(marked)
         if sum(t.form == _NUMBER_MARK for t in tokens) != len(numbers):
@@ -758,7 +759,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                     elif nxt[1] in ("XSV", "XSA"):  # 발표 + 하지 않았다: "not" goes before it
                         verb_start = len(out)
                         clauses.verb_at(verb_start)
-                        past = any(f in _PAST_EP for f, t in morphs[i + 2:i + 4] if t == "EP")
+                        past = _past_follows(morphs, i + 2)
                         if _ending(morphs, i + 2) == "EF":
                             clauses.final_tense(past)
                         if nxt[1] == "XSV" and len(english) == 1 and " " not in english[0]:
@@ -771,7 +772,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                         elif nxt[1] == "XSV" and past and _verb_like(english[0]):
                             english = [english_past(english[0]), *english[1:]]  # 결렬했다
                         elif nxt[1] == "XSV" and _verb_like(english[0]):
-                            english = [_tense_of(english[0], morphs, i + 2, len(morphs)),
+                            english = [_tense_of(english[0], morphs, i + 2),
                                        *english[1:]]
                         if nxt[1] == "XSA" and _predicate(morphs, i + 2):
                             out.append(clauses.be(past))  # 안전하다: "is safe"
@@ -868,8 +869,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 clauses.inserted(subject_at)
                 out.insert(subject_at, "no")
                 if _ending(morphs, i + 1) == "EF":
-                    clauses.final_tense(any(f in _PAST_EP for f, t in morphs[i + 1:i + 3]
-                                            if t == "EP"))
+                    clauses.final_tense(_past_follows(morphs, i + 1))
                 i += 1
                 continue
             modal = _modal(morphs, i)
@@ -877,8 +877,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                 if modal and 0 <= verb_start < len(out):
                     out.insert(verb_start, modal)
                 if _ending(morphs, i + 1) == "EF":
-                    clauses.final_tense(any(f in _PAST_EP for f, t in morphs[i + 1:i + 3]
-                                            if t == "EP"))
+                    clauses.final_tense(_past_follows(morphs, i + 1))
                 i += 1
                 continue
             if tag in ("VV", "VA") and can_at >= 0 and form in ("있", "없"):
@@ -912,7 +911,7 @@ class KoreanGlossTranslator(CjkToEnglishGloss):
                     was = i + 3 < len(morphs) and morphs[i + 3][0] in _PAST_EP  # 싸우고 있었다
                     english = [f"{clauses.be(was)} {gerund(english[0])}", *english[1:]]
                 elif tag == "VV" and english and ("겠", "EP") not in morphs[i + 1:j]:
-                    english = [_tense_of(english[0], morphs, i + 1, j), *english[1:]]
+                    english = [_tense_of(english[0], morphs, i + 1), *english[1:]]
                 if english and any(morphs[k] == ("겠", "EP") for k in range(i + 1, j)):
                     english = ["will", *english]  # 하겠다: will do
                 if english and english[0].partition(" ")[0] == "be":

@@ -87,9 +87,9 @@ _PERFECTIVE = {"了", "过"}  # 宣布了 / 去过: the verb before happened
 _PAST_ADVERBS = {"已", "已经", "曾", "曾经"}
 _VERB_COMPLEMENT = ("不住", "不了", "不起", "不动", "不下")
 # A bare common noun after one of these needs an article in English ("in the garage").
-_PREPOSITIONS = {"in", "of", "to", "for", "on", "at", "from", "by", "with", "about", "against",
+PREPOSITIONS = {"in", "of", "to", "for", "on", "at", "from", "by", "with", "about", "against",
                  "into", "over", "under", "after", "before", "through", "during", "between"}
-_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their",
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their",
                 "our", "my", "your", "all", "each", "every", "some", "many", "more", "most",
                 "no", "any", "other", "such", "several", "both", "another", "which", "what"}
 _COMMON_NOUN = ("n", "vn", "ng", "an")  # jieba tags; nr/ns/nt/nz are names: no article
@@ -296,7 +296,7 @@ def _is_noun(tag: str) -> bool:
 
 def _the_before(out: list[str], k: int) -> None:
     """Insert "the" at out[k] before a bare common noun (one with an of-phrase is definite)."""
-    if k < len(out) and out[k][:1].islower() and out[k].split()[0] not in _DETERMINERS | {
+    if k < len(out) and out[k][:1].islower() and out[k].split()[0] not in DETERMINERS | {
             "a", "an"} and (k == 0 or out[k - 1] != "the"):
         out.insert(k, "the")
 
@@ -305,7 +305,7 @@ def _of_phrase(owner: list[str]) -> list[str]:
     """A的B → "B of A": the owner follows, with "the" before a bare common noun."""
     owner = [t for t in owner if t != _CLAUSE_THE]
     first = owner[0] if owner else ""
-    if first[:1].islower() and first.split()[0].lower() not in _DETERMINERS | {"a", "an"}:
+    if first[:1].islower() and first.split()[0].lower() not in DETERMINERS | {"a", "an"}:
         return ["of", "the", *owner]
     return ["of", *owner]
 
@@ -362,7 +362,7 @@ def _is_verb(tag: str, english: str) -> bool:
     """A jieba verb whose gloss is a plain English verb (not "already", not a name)."""
     return (tag in ("v", "vd", "vi") and english[:1].islower() and " " not in english.strip()
             and english.isascii() and not english.endswith(("ed", "ing")) and english not in
-            _NOT_VERBS | _PREPOSITIONS and english not in past_forms())
+            _NOT_VERBS | PREPOSITIONS and english not in past_forms())
 
 
 def _possessive(before: str, tag: str) -> str | None:
@@ -526,9 +526,9 @@ def _needs_article(out: Sequence[str], tag: str, english: str, prev_tag: str = "
     before = next((t for t in reversed(out) if t.strip()), "")
     prev = before.split()[-1] if before else ""  # the last word: "be located at" → "at"
     if not (tag.startswith(_COMMON_NOUN) and english[:1].islower()
-            and english.split()[0].lower() not in _DETERMINERS):
+            and english.split()[0].lower() not in DETERMINERS):
         return False
-    if prev.lower() in _PREPOSITIONS:
+    if prev.lower() in PREPOSITIONS:
         return True
     if prev_tag.startswith(("n", "a", "m", "q", "b")):
         return False  # inside a noun phrase: "economy growth", one article before it
