@@ -36,7 +36,9 @@ def digest(inputs: Sequence[str | Path] | str | Path, config: Config | None = No
     from pipeline.config import Config
     from pipeline.run import run
 
-    config = dataclasses.replace(config or Config(), **options) if options else (config or Config())
+    config = config or Config()
+    if options:
+        config = dataclasses.replace(config, **options)
     paths = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     result = run(paths, config, Path(out_dir) if out_dir else None)
     if result.exit_code == 1:
