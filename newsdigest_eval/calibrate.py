@@ -39,9 +39,9 @@ from newsdigest_eval.public_data import (
 )
 from newsdigest_eval.references import load_references, ntrex_event_of, seeds_folder
 from pipeline.backends import build_embedder
-from pipeline.cluster import cluster_documents
 from pipeline.cluster.stream import ClusterParams
 from pipeline.config import Config
+from pipeline.corpus import cluster_documents
 from pipeline.dedup import mark_copies, mark_translations
 from pipeline.model import Document
 

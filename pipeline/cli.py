@@ -118,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--batch", type=int, default=64, metavar="N",
                     help="lines translated per batch (default: 64)")
 
+    sub.add_parser("stages", help="list the pipeline's stages in order",
+                   description="Every stage by name, in order: what it reads and writes on the "
+                   "document model and where its code is (run, daily and batch share them).")
+
     for name, plugin in _plugins().items():
         plugin.add_parser(sub)
         sub.choices[name].set_defaults(plugin=plugin)
@@ -250,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_models(args)
     if args.command == "translate":
         return _translate(args)
+    if args.command == "stages":
+        from pipeline.stages import describe_stages
+
+        print("\n".join(describe_stages()))
+        return 0
     if args.command == "batch":
         return _batch(args)
     try:

@@ -13,17 +13,22 @@ from pipeline.config import Config
 from pipeline.framing import frame_event
 from pipeline.model import Digest, Document, Event
 from pipeline.network import network_uses
+from pipeline.stages import StageClock
 from pipeline.summarize import GuardedGenerator, summarize_event
 from pipeline.translate import TranslationRouter
 
 
 def summarise_events(events: Iterable[Event], by_id: dict[str, Document], config: Config,
-                     router: TranslationRouter, generator: GuardedGenerator | None) -> None:
+                     router: TranslationRouter, generator: GuardedGenerator | None,
+                     clock: StageClock | None = None) -> None:
     """Each event's summaries and titles in every output language, then its framing
     (`events` may be a progress bar's iterator)."""
+    clock = clock or StageClock()
     for event in events:
-        summarize_event(event, by_id, config, router, generator)
-        event.framing = frame_event(event, by_id, config, router)
+        with clock("summaries"):
+            summarize_event(event, by_id, config, router, generator)
+        with clock("framing"):
+            event.framing = frame_event(event, by_id, config, router)
 
 
 def build_digest(documents: Sequence[Document], events: Sequence[Event], config: Config,

@@ -62,7 +62,8 @@ class Config:
     # the sources it cites (pipeline.summarize.abstractive); options as for the llm translator
     # sentence vectors for summaries: "all" events, or only "multi"-document ones (one
     # article is summarised by position and coverage: ~60% of an archive's events, and
-    # sentence vectors are its largest cost); "auto": all for `run`, multi for `batch`
+    # sentence vectors are its largest cost); "auto" is "all" in run, daily and batch alike
+    # (one option means one thing: a day's summaries are the same from either command)
     sentence_vectors: str = "auto"
     summarizer: str = "extractive"
     summarizer_options: dict = field(default_factory=dict)

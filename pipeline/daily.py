@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.cluster import AFTER_WINDOW
 from pipeline.model import SCHEMA, Document, Event
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -38,6 +39,9 @@ RULES: dict[str, str] = {
                "see undated feeds",
     "ranking": "more independent sources first, then the latest date inside the window "
                "(newer first, undated last), then more documents and copies, then the id",
+    "not_clustered": "with a window that ends (--date), documents dated after its end and "
+                     "undated ones are not clustered: the window's events as known at its "
+                     "end, the same as that day's digest from `newsdigest batch`",
     "status": "against the previous digest: new (none of its documents or copies was in any "
               "of its events), updated (some were; new_documents lists the others), seen "
               "(all were)",
@@ -283,6 +287,7 @@ def select_events(events: Sequence[Event], docs: Mapping[str, Document],
     if previous is not None:
         mark_status(ranked, previous)
     reasons = [entry["reason"] for entry in left_out]
+    later = sorted(d.id for d in docs.values() if d.cluster_status == AFTER_WINDOW)
     report: dict[str, Any] = {
         "start": _iso(window.start),
         "end": _iso(window.end),
@@ -291,6 +296,7 @@ def select_events(events: Sequence[Event], docs: Mapping[str, Document],
         "events_kept": len(ranked),
         "events_left_out": {UNDATED: reasons.count(UNDATED), OUTSIDE: reasons.count(OUTSIDE)},
         "left_out": left_out,
+        "not_clustered": later,
         "previous": previous.describe() if previous else None,
         "status_counts": ({s: sum(e.status == s for e in ranked)
                            for s in ("new", "updated", "seen")} if previous else None),
@@ -302,6 +308,10 @@ def select_events(events: Sequence[Event], docs: Mapping[str, Document],
         notices.append(f"{_count(undated, 'undated event')} left out of the window "
                        f"({window.describe()}): none of {'their' if undated > 1 else 'its'} "
                        "articles carries a date; listed under window.left_out in digest.json")
+    if later:
+        notices.append(f"{_count(len(later), 'document')} dated after {_iso(window.end)} or "
+                       "undated not clustered: a window that ends shows its events as known at "
+                       "its end; listed under window.not_clustered in digest.json")
     if window.bounded and not ranked:
         notices.append(f"no event in the window ({window.describe()}): of "
                        f"{_count(len(events), 'event')} in the input, {undated} undated and "

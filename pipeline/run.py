@@ -9,6 +9,7 @@ and dropped; the run goes on.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
@@ -17,12 +18,13 @@ from pathlib import Path
 
 from pipeline.backends import build_backends, build_embedder
 from pipeline.clean import clean_document, load_rules
-from pipeline.cluster import cluster_documents, clustering_report, embedding_text
+from pipeline.cluster import clustering_report, embedding_text
 from pipeline.cluster.features import EMBED_CHARS, link_keys
 from pipeline.compose import build_digest, summarise_events
 from pipeline.config import Config
+from pipeline.corpus import CorpusPass, PassResult, cluster_days, publication_days
 from pipeline.daily import PreviousDigest, Window, load_previous, select_events
-from pipeline.dedup import mark_copies, mark_repeated_segments, mark_translations
+from pipeline.dedup import mark_repeated_segments
 from pipeline.embed import Embedder
 from pipeline.entities import annotate_document
 from pipeline.ingest import read_inputs
@@ -31,6 +33,7 @@ from pipeline.machine import available_cores
 from pipeline.metadata import fill_metadata
 from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, digest_to_dict
 from pipeline.segment import segment_document
+from pipeline.stages import StageClock, stages_of
 from pipeline.summarize.extractive import display_text, headline, is_summary_worthy
 
 TITLE_FALLBACK_CHARS = 140
@@ -80,16 +83,19 @@ def _plain(stage: Callable[[Document], object]) -> Callable[[Document, Config], 
     return lambda doc, _config: stage(doc)
 
 
-DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document, Config], object]], ...] = (
-    ("segment", _segment),
-    ("language", _language),
-    ("clean", _clean),
-    ("metadata", _plain(fill_metadata)),
-    ("title", _plain(_fallback_title)),
-    ("repeats", _plain(mark_repeated_segments)),
-    ("entities", _plain(annotate_document)),
-    ("link keys", _plain(link_keys)),
-)
+_DOCUMENT_CALLS: dict[str, Callable[[Document, Config], object]] = {
+    "segment": _segment,
+    "language": _language,
+    "clean": _clean,
+    "metadata": _plain(fill_metadata),
+    "title": _plain(_fallback_title),
+    "repeats": _plain(mark_repeated_segments),
+    "entities": _plain(annotate_document),
+    "link keys": _plain(link_keys),
+}
+# in the registry's order (`pipeline.stages`)
+DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document, Config], object]], ...] = tuple(
+    (stage.name, _DOCUMENT_CALLS[stage.name]) for stage in stages_of("document"))
 
 
 @dataclass
@@ -97,6 +103,7 @@ class RunResult:
     digest: Digest
     problems: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage after reading
 
     @property
     def exit_code(self) -> int:
@@ -207,35 +214,39 @@ def embed_segments(docs: list[Document], embedder: Embedder) -> None:
             seg.vector = vector
 
 
-def summary_sources(events: list[Event], by_id: dict[str, Document], config: Config,
-                    batch: bool = False) -> list[Document]:
+def summary_sources(events: list[Event], by_id: dict[str, Document], config: Config
+                    ) -> list[Document]:
     """The documents whose sentences get vectors: every event's members (summaries) and
     copies (the framing reads each copy's own sentences), or only multi-document events'
-    (`Config.sentence_vectors`; "auto" is all for a run, multi for a batch, where one
-    article is summarised by position and coverage)."""
-    multi_only = config.sentence_vectors == "multi" or (batch and config.sentence_vectors == "auto")
+    (`Config.sentence_vectors = "multi"`: one article is then summarised by position and
+    coverage)."""
+    multi_only = config.sentence_vectors == "multi"
     return [by_id[m] for e in events for m in e.documents + e.copies
             if m in by_id and (not multi_only or len(e.documents) > 1)]
 
 
 def find_duplicates(docs: list[Document], config: Config,
                     embed: Callable[[list[Document]], None],
-                    embed_texts: Callable[[list[str]], object] | None = None) -> None:
-    """Copies (no model needed), then document vectors by `embed` (so callers choose how
-    progress is shown) for what is left, then translations among those (confirmed
-    sentence by sentence with `embed_texts`, the embedder's own call)."""
-    mark_copies(docs, config.near_duplicate_jaccard, config.partial_containment,
-                config.edited_containment)
-    embed(docs)
-    mark_translations(docs, config.translation_cosine, config.date_window_days, embed_texts)
+                    embed_texts: Callable[[list[str]], object] | None = None,
+                    clock: StageClock | None = None) -> PassResult:
+    """The first sweep of `pipeline.corpus` over the documents, day by day: copies (no
+    model needed), document vectors by `embed` (so callers choose how progress is shown)
+    for what is left, then translations (confirmed sentence by sentence with
+    `embed_texts`, the embedder's own call); returns the marks and corpus statistics."""
+    corpus = CorpusPass(config, embed, embed_texts, clock)
+    for day, day_docs in publication_days(docs):
+        corpus.add_day(day, day_docs)
+    return corpus.finish()
 
 
 def group_events(docs: list[Document], config: Config,
                  embed: Callable[[list[Document]], None],
-                 embed_texts: Callable[[list[str]], object] | None = None) -> list[Event]:
-    """The cross-document stages in order: duplicates, embeddings, translations, events."""
-    find_duplicates(docs, config, embed, embed_texts)
-    return cluster_documents(docs, config.cluster_params())
+                 embed_texts: Callable[[list[str]], object] | None = None,
+                 until: dt.date | None = None, clock: StageClock | None = None) -> list[Event]:
+    """The cross-document stages in order: duplicates, embeddings, translations, events
+    (up to the day `until`, when a window ends there)."""
+    result = find_duplicates(docs, config, embed, embed_texts, clock)
+    return cluster_days(docs, config.cluster_params(), result, until, clock)
 
 
 def events_to_summarise(documents: Sequence[Document], config: Config
@@ -270,23 +281,30 @@ def run(paths: Sequence[str | Path], config: Config, out_dir: Path | None = None
     problems += failed + [f"{d.source} [{d.id}]: {w}" for d in docs
                           for w in processing_warnings(d)]
 
+    clock = StageClock()
     events = group_events(docs, config,
                           lambda batch: embed_documents(batch, embedder, show_progress,
-                                                        config.embed_chars), embedder.embed)
+                                                        config.embed_chars), embedder.embed,
+                          window.end if window is not None else None, clock)
     by_id = {d.id: d for d in docs}
     # the daily digest's choice, after clustering over every document and before anything
     # is summarised or translated: events outside the window cost nothing more
-    events, window_report, window_notices = select_events(events, by_id, window, previous)
-    embed_segments(summary_sources(events, by_id, config), embedder)
+    with clock("window"):
+        events, window_report, window_notices = select_events(events, by_id, window, previous)
+    with clock("sentence vectors"):
+        embed_segments(summary_sources(events, by_id, config), embedder)
     summarise_events(_progress(events, "summarising", show_progress), by_id, config, router,
-                     generator)
-    digest = build_digest(docs, events, config, router, generator, errors=problems,
-                          notices=window_notices,
-                          clustering=clustering_report(docs, config.cluster_params()),
-                          window=window_report)
+                     generator, clock)
+    with clock("digest"):
+        digest = build_digest(docs, events, config, router, generator, errors=problems,
+                              notices=window_notices,
+                              clustering=clustering_report(docs, config.cluster_params()),
+                              window=window_report)
     result = RunResult(digest, problems)
     if out_dir is not None:
         from pipeline.render.files import write_digest
 
-        result.outputs = write_digest(digest_to_dict(digest), Path(out_dir))
+        with clock("render"):
+            result.outputs = write_digest(digest_to_dict(digest), Path(out_dir))
+    result.seconds = clock.ordered()
     return result

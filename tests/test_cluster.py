@@ -10,10 +10,11 @@ import tomllib
 import numpy as np
 import pytest
 
-from pipeline.cluster import ClusterParams, cluster_documents, clustering_report
+from pipeline.cluster import ClusterParams, clustering_report
 from pipeline.cluster.features import document_terms, embedding_text
 from pipeline.cluster.linkage import CohesionRule, average_linkage, cohesion
 from pipeline.config import Config
+from pipeline.corpus import cluster_documents
 from pipeline.model import Document
 from tests.conftest import ROOT
 
@@ -75,7 +76,8 @@ def test_cohesion_rule_keeps_twin_events_apart_but_joins_a_loose_events_halves()
 def test_a_document_clusters_with_its_translations_terms_not_its_copies():
     from collections import Counter
 
-    from pipeline.cluster import family_terms
+    from pipeline.cluster import ClusterParams
+    from pipeline.corpus import FamilyTerms, marks_of
 
     def doc(doc_id: str, terms: dict, original: str | None = None, kind: str | None = None):
         d = Document(id=doc_id, text="", source="t", duplicate_of=original, duplicate_kind=kind)
@@ -85,7 +87,10 @@ def test_a_document_clusters_with_its_translations_terms_not_its_copies():
     docs = [doc("en", {"palu": 2, "tsunami": 1}), doc("zh", {"帕卢": 1, "海啸": 1}, "en", "translation"),
             doc("ja", {"パル": 1}, "zh", "translation"), doc("copy", {"palu": 9}, "en", "exact"),
             doc("other", {"rugby": 1})]
-    terms_of = family_terms(docs)
+    by_id = {d.id: d for d in docs}
+    result = marks_of(docs, ClusterParams(0.5, 0.5, 0.3))
+    assert result.translations == {"en": ["ja", "zh"]}  # a translation of one counts too
+    terms_of = FamilyTerms(result, lambda ids: [by_id[i] for i in ids])
     assert terms_of(docs[0]) == Counter({"palu": 2, "tsunami": 1, "帕卢": 1, "海啸": 1, "パル": 1})
     assert docs[0].terms == Counter({"palu": 2, "tsunami": 1})  # its own terms stay as they were
     assert terms_of(docs[4]) == Counter({"rugby": 1})

@@ -203,23 +203,22 @@ def test_date_keeps_that_days_events_and_lists_the_rest(seeds_of_0608, seed_run)
     window = digest["window"]
     assert (window["start"], window["end"], window["label"]) == (
         "2025-06-08", "2025-06-08", "events of 2025-06-08")
-    assert window["events_in_run"] == 4 and window["events_kept"] == 1
-    assert window["events_left_out"] == {"undated": 2, "outside-window": 1}
-    reasons = {tuple(x["documents"]): x["reason"] for x in window["left_out"]}
-    assert reasons[(S003,)] == "outside-window" and reasons[(S002,)] == "undated"
-    assert sorted(reasons[k] for k in reasons if S001 in k) == ["undated"]
-    # clustering ran over every document: same events, and every document is still listed
-    assert {d["id"]: d["event"] for d in digest["documents"]} == {
-        d["id"]: d["event"] for d in full["documents"]}
-    assert any("2 undated events left out" in n for n in digest["notices"])
+    # the day as known at its end (what `batch` writes for it): the 06-09 article and the
+    # undated ones are not clustered, and are listed as such
+    assert window["events_in_run"] == 1 and window["events_kept"] == 1
+    assert window["not_clustered"] == sorted(d["id"] for d in digest["documents"] if d["id"] != S000)
+    assert S003 in window["not_clustered"] and S002 in window["not_clustered"]
+    statuses = {d["id"]: (d["event"], d["cluster_status"]) for d in digest["documents"]}
+    assert statuses[S000][0] == {d["id"]: d["event"] for d in full["documents"]}[S000]
+    assert all(statuses[i] == (None, "after-window") for i in window["not_clustered"])
+    assert any("4 documents dated after 2025-06-08 or undated not clustered" in n
+               for n in digest["notices"])
     md = (out / "digest.md").read_text(encoding="utf-8")
     assert md.startswith("# News digest: events of 2025-06-08\n")
-    assert "**Window:** events of 2025-06-08; 3 events left out (2 undated, 1 outside the window)" \
-        in md
-    assert "## Left out of this window" in md
+    assert ("**Window:** events of 2025-06-08; 0 events left out; 4 documents dated after it or "
+            "undated not clustered") in md
     html = (out / "digest.html").read_text(encoding="utf-8")
     assert "<title>News digest: events of 2025-06-08</title>" in html
-    assert "<h2>Left out of this window</h2>" in html
 
 
 def test_without_window_events_are_ranked_by_sources_then_recency(seed_run):
@@ -290,11 +289,12 @@ def test_feed_date_keeps_the_day_and_links_earlier_articles(feed, tmp_path):
     run([feed], Config(), out_dir=tmp_path, window=Window.of(D(2025, 6, 8)))
     digest = _json(tmp_path)
     kept = [sorted(e["documents"]) for e in digest["events"]]
-    # the quake event gathers the 06-07 articles too (clustering read the whole feed) and its
-    # three sources rank it above the prices story
+    # the quake event gathers the 06-07 articles too (clustering read the days before) and
+    # its three sources rank it above the prices story
     assert kept == [["quake-0607", "quake-0607b", "quake-0608"], ["cpi-0608"]]
-    left = {x["documents"][0]: x["reason"] for x in digest["window"]["left_out"]}
-    assert left == {"football-0609": "outside-window", "volcano-undated": "undated"}
+    assert digest["window"]["left_out"] == []
+    # the next day's article and the undated page are not clustered: the day as known then
+    assert digest["window"]["not_clustered"] == ["football-0609", "volcano-undated"]
 
 
 def test_feed_since_ranks_sources_then_newer_first(feed, tmp_path):

@@ -142,7 +142,7 @@ def test_event_sums_score_as_the_sum_of_their_documents_pairs():
 def test_scored_linking_does_not_depend_on_input_order(linked):
     _, docs, _ = linked
     params = Config().cluster_params()
-    from pipeline.cluster import cluster_documents
+    from pipeline.corpus import cluster_documents
 
     first = {d.id: d.event for d in docs} if cluster_documents(docs, params) else {}
     shuffled = [dataclasses.replace(d) for d in docs]

@@ -11,7 +11,7 @@ import pytest
 from pipeline.cli import main
 from tests.test_batch import _archive
 
-DAY = "2025-06-09"  # two events, grouped alike by both passes (06-07 is not yet: issue 21)
+DAY = "2025-06-09"  # two events (every day of a larger archive: test_run_batch_archive.py)
 
 
 def _pair(tmp_path, options: str) -> tuple[dict, dict]:

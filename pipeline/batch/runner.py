@@ -23,14 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.backends import build_backends
-from pipeline.batch.days import DayStage
+from pipeline.batch.days import DayStage, release_freed_memory
 from pipeline.batch.engines import Engine, make_engine
 from pipeline.batch.state import BatchState
 from pipeline.config import Config
+from pipeline.corpus import CorpusPass
 from pipeline.ingest import Problem
 from pipeline.ingest.stream import describe_inputs, iter_inputs
 from pipeline.render.files import write_atomic
 from pipeline.run import embed_documents, embed_segments, processing_warnings
+from pipeline.stages import StageClock
 
 
 @dataclass
@@ -42,7 +44,8 @@ class BatchSummary:
     statuses: dict[str, int] = field(default_factory=dict)
     events: int = 0
     days: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # documents, duplicates, days
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # by stage name, after reading
     outputs: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -54,6 +57,7 @@ class BatchSummary:
             "duplicates: " + (", ".join(f"{k} {v}" for k, v in dup.items()) or "none"),
             f"events: {self.events} over {self.days} days",
             "time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items()),
+            "stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.stage_seconds.items()),
         ]
 
 
@@ -127,18 +131,30 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
         start = time.perf_counter()
         backends = build_backends(config, out_dir)  # the caches are the batch's own state
         embedder = backends.embedder
-        stage = DayStage(state, out_dir, config, backends.router,
-                         lambda docs: embed_documents(docs, embedder, False, config.embed_chars),
-                         lambda docs: embed_segments(docs, embedder), embedder.embed,
-                         backends.generator)
+
+        def embed(docs: list) -> None:
+            embed_documents(docs, embedder, False, config.embed_chars)
+
         days = state.days()
+        clock = StageClock()
+        corpus = CorpusPass(config, embed, embedder.embed, clock)
+        for n, day in enumerate(days, 1):
+            corpus.add_day(day, state.documents_of(day))
+            release_freed_memory()
+            show("duplicates", n, len(days))
+        result = corpus.finish()
+        summary.seconds["duplicates"] = time.perf_counter() - start
+        start = time.perf_counter()
+        stage = DayStage(state, out_dir, config, backends.router, result, embed,
+                         lambda docs: embed_segments(docs, embedder), backends.generator, clock)
         for n, day in enumerate(days, 1):
             stage.run_day(day)
             show("days", n, len(days))
         summary.seconds["days"] = time.perf_counter() - start
+        summary.stage_seconds = clock.ordered()
         summary.outputs = write_tables(state, out_dir)
         summary.documents = state.count()
-        summary.statuses = dict(stage.counts)
+        summary.statuses = dict(result.counts)
         summary.events = len(stage.stream.events)
         summary.days = len(stage.written)
         return summary

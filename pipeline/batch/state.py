@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from pipeline.corpus import day_of
 from pipeline.ingest import Problem
 from pipeline.model import Document
 
@@ -32,7 +33,6 @@ CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, sha TEXT NOT NULL, events
 CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, row TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sums (id TEXT PRIMARY KEY, blob BLOB NOT NULL);
 """
-UNDATED = "undated"  # the `day` of documents without a date (sorts after every ISO date)
 
 
 class FolderInUse(RuntimeError):
@@ -88,7 +88,7 @@ class BatchState:
         with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)",
-                [(d.id, d.date.isoformat() if d.date else UNDATED, seq, _pack(d))
+                [(d.id, day_of(d), seq, _pack(d))
                  for seq, d in docs])
             self.db.executemany("INSERT OR IGNORE INTO problems VALUES (?, ?, ?, ?)",
                                 [(p.path, p.line or 0, p.message, int(p.fatal))

@@ -1,16 +1,15 @@
-"""Events from documents: the stream clusterer run over a batch, plus the documented rules
-for documents it cannot place (see `STATUS_RULES`, also written into the digest JSON)."""
+"""Events from documents: the stream clusterer (`stream.py`, driven day by day by
+`pipeline.corpus`), an event's fields from its group, and the documented rules for documents
+it cannot place (see `STATUS_RULES`, also written into the digest JSON)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-from pipeline.cluster.features import TermsOf, cached_terms, embedding_text, link_keys
-from pipeline.cluster.stream import ClusterParams, CorpusStats, EventStream, _Group, step_key
+from pipeline.cluster.features import embedding_text
+from pipeline.cluster.stream import ClusterParams, EventStream, _Group
 from pipeline.dedup.outlets import outlet_key
-from pipeline.model import Document, Event, publication_order
+from pipeline.model import Document, Event
 
 STATUS_RULES = {
     "clustered": "placed in an event by the stream clusterer in its publication-day step",
@@ -21,7 +20,10 @@ STATUS_RULES = {
     "no-content": ("nothing left after boilerplate removal: not deduplicated, not clustered, "
                    "kept in `documents` with its segments so the removal can be audited"),
     "no-vector": "the embedder returned no vector for it: not clustered",
+    "after-window": ("dated after the end of the digest's window (or undated, with a window "
+                     "that ends): not clustered, as the window's events were known at its end"),
 }
+AFTER_WINDOW = "after-window"
 LANGUAGE_RULE = ("a document whose language was not identified (`und`) is deduplicated and "
                  "clustered by its embedding and terms like any other, but is never taken "
                  "for a translation")
@@ -48,25 +50,6 @@ def duplicate_root(doc: Document, by_id: dict[str, Document]) -> Document:
     return doc
 
 
-def family_terms(docs: list[Document]) -> TermsOf:
-    """Terms of a document together with those of its translations (`duplicate_kind`
-    "translation", folded into it): an article published in English and Chinese shares
-    Chinese terms with independent Chinese reports of the event, which its English text
-    alone never would. Copies in the same language add nothing new and are left out."""
-    by_id = {d.id: d for d in docs}
-    versions: dict[str, list[Document]] = defaultdict(list)
-    for doc in docs:
-        if doc.duplicate_kind == "translation":
-            versions[duplicate_root(doc, by_id).id].append(doc)
-    pooled: dict[str, Counter[str]] = {}
-    for original, translations in versions.items():
-        terms = Counter(cached_terms(by_id[original]))
-        for translation in translations:
-            terms.update(cached_terms(translation))
-        pooled[original] = terms
-    return lambda doc: pooled.get(doc.id) or cached_terms(doc)
-
-
 def group_event(group: _Group, by_id: dict[str, Document], folded: list[str]) -> Event:
     """The Event of a stream group with its copies `folded` in: the median date of its
     members, every outlet (copies included), and as independent sources every house whose
@@ -86,39 +69,6 @@ def group_event(group: _Group, by_id: dict[str, Document], folded: list[str]) ->
                  date=dates[len(dates) // 2] if dates else None, copies=folded,
                  outlets=outlets, independent_sources=len(own), members=listed)
 
-
-def cluster_documents(docs: list[Document], params: ClusterParams) -> list[Event]:
-    """Events over the documents that are not duplicates and have vectors, in date steps.
-
-    The batch is known in full, so document frequencies and language means come from all of
-    it (an archive fed day by day uses `EventStream` without them: running statistics).
-
-    Sets `Document.event` and `Document.cluster_status` on every document; a duplicate gets
-    its original's event. A document clusters with its translations' terms (`family_terms`).
-    """
-    for doc in docs:
-        doc.cluster_status = document_status(doc)
-        doc.event = None
-    usable = [d for d in publication_order(docs) if d.cluster_status.startswith("clustered")]
-    terms_of = family_terms(docs)
-    keys_of = link_keys if params.link_model is not None else None
-    stream = EventStream(params, CorpusStats.of(usable, terms_of, keys_of), terms_of)
-    for _, step in itertools.groupby(usable, key=step_key):
-        step_docs = list(step)
-        stream.add_step(step_docs, step_docs[0].date)
-    by_id = {d.id: d for d in docs}
-    copies: dict[str, list[str]] = defaultdict(list)
-    for doc in publication_order(docs):
-        if doc.duplicate_of is not None:
-            copies[duplicate_root(doc, by_id).id].append(doc.id)
-    events = []
-    for group in stream.events:
-        folded = [c for m in group.members for c in copies.get(m, [])]
-        event = group_event(group, by_id, folded)
-        for doc_id in group.members + folded:
-            by_id[doc_id].event = event.id
-        events.append(event)
-    return sorted(events, key=lambda e: (e.date is None, e.date or dt.date.min, e.id))
 
 def clustering_report(docs: list[Document], params: ClusterParams) -> dict:
     """What the JSON says about clustering: rules, thresholds and the documents they hit."""
@@ -147,9 +97,7 @@ __all__ = [
     "STATUS_RULES",
     "ClusterParams",
     "EventStream",
-    "cluster_documents",
     "clustering_report",
     "duplicate_root",
     "embedding_text",
-    "family_terms",
 ]

@@ -49,14 +49,41 @@ def script_variant(doc: Document, text: str | None = None) -> str:
     return "zh-hant" if trad > len(_SIMPLIFIED_ONLY.findall(text)) else "zh"
 
 
-def centred_vectors(vectors: np.ndarray, groups: list[str]) -> np.ndarray:
-    """Each row minus the mean of its group (language), renormalised."""
+class VariantMeans:
+    """Running sums of document vectors per script variant: every kept document seen so far
+    (`CorpusPass` adds each day's), so a window of a few days is centred as well as the
+    whole corpus would be, and the same way in a run and in an archive."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, np.ndarray] = {}
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def add(self, docs: list[Document]) -> None:
+        for doc in docs:
+            if doc.vector is not None:
+                variant = script_variant(doc)
+                self.sums[variant] = self.sums.get(variant, 0) + doc.vector.astype(np.float64)
+                self.counts[variant] += 1
+
+    def mean(self, variant: str) -> np.ndarray | None:
+        n = self.counts.get(variant, 0)
+        return (self.sums[variant] / n).astype(np.float32) if n >= MIN_CENTRED_DOCS else None
+
+
+def centred_vectors(vectors: np.ndarray, groups: list[str],
+                    means: VariantMeans | None = None) -> np.ndarray:
+    """Each row minus the mean of its group (language), renormalised: the group's rows' own
+    mean, or the running one of `means`."""
     out = np.array(vectors, dtype=np.float32, copy=True)
     members: dict[str, list[int]] = defaultdict(list)
     for row, group in enumerate(groups):
         members[group].append(row)
-    for rows in members.values():
-        if len(rows) >= MIN_CENTRED_DOCS:
+    for group, rows in members.items():
+        if means is not None:
+            mean = means.mean(group)
+            if mean is not None:
+                out[rows] -= mean
+        elif len(rows) >= MIN_CENTRED_DOCS:
             out[rows] -= vectors[rows].mean(axis=0, keepdims=True)
     return normalise(out)
 
@@ -66,7 +93,7 @@ def _in_window(a: Document, b: Document, window_days: int) -> bool:
 
 
 def mark_translations(docs: list[Document], min_cosine: float, window_days: int = 7,
-                      embed: Embed | None = None) -> int:
+                      embed: Embed | None = None, means: VariantMeans | None = None) -> int:
     """Mark each document that translates an earlier kept one; return how many.
 
     With `embed` (sentence vectors), a candidate must also align sentence by sentence
@@ -78,7 +105,7 @@ def mark_translations(docs: list[Document], min_cosine: float, window_days: int 
     variants = [script_variant(d, t) for d, t in zip(kept, texts)]
     codes = {v: n for n, v in enumerate(sorted(set(variants)))}
     variant_codes = np.array([codes[v] for v in variants])
-    vectors = centred_vectors(np.vstack([d.vector for d in kept]), variants)
+    vectors = centred_vectors(np.vstack([d.vector for d in kept]), variants, means)
     doc_facts = [facts(t) for t in texts]
     lengths = [len(t) / CHARS_PER_ENGLISH_CHAR.get(v, 1.0) for t, v in zip(texts, variants)]
     ordinals = [d.date.toordinal() for d in kept if d.date is not None]  # dated come first

@@ -280,6 +280,10 @@ def window_facts(d: dict[str, Any]) -> list[tuple[str, str]]:
                         for reason, n in counts.items())
         text = str(window.get("label") or "")
         text += f"; {left} event{'s' if left != 1 else ''} left out" + (f" ({why})" if why else "")
+        later = len(window.get("not_clustered") or [])
+        if later:
+            text += (f"; {later} document{'s' if later != 1 else ''} dated after it or undated "
+                     "not clustered (its events as known at its end)")
         out.append(("Window", text + "; ranked by independent sources, then recency"))
     previous = window.get("previous")
     if isinstance(previous, dict):

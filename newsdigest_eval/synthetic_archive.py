@@ -224,8 +224,9 @@ def _mix(rng: random.Random, pool: list[Article], n: int, lang: str) -> Article 
     return Article(f"mix:{lang}:{n}", lang, (pool[seed].lines[0], *body), pool[seed].topic)
 
 
-def build_archive(size: int, seed: int = 0) -> Archive:
-    """`size` dated Documents: real articles first, then mixes, then injected copies."""
+def build_archive(size: int, seed: int = 0, per_day: int = DOCS_PER_DAY) -> Archive:
+    """`size` dated Documents (about `per_day` a day): real articles first, then mixes,
+    then injected copies."""
     rng = random.Random(seed)
     n_exact, n_reprint, n_near = (round(size * s) for s in (EXACT_SHARE, REPRINT_SHARE,
                                                             NEAR_SHARE))
@@ -298,7 +299,7 @@ def build_archive(size: int, seed: int = 0) -> Archive:
 
     # dates: topics get a random place on the time line, members a little jitter around it,
     # copies a little delay after their original; then the order is cut into equal days
-    days = max(1, round(size / DOCS_PER_DAY))
+    days = max(1, round(size / per_day))
     spread = TOPIC_SPREAD_DAYS / days
     centre: dict[str, float] = {}
     keys: list[float] = []
