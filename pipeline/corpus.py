@@ -70,6 +70,14 @@ class PassResult:
             doc_id = self.marks[doc_id][0]
         return doc_id
 
+    def record(self, doc: Document) -> None:
+        """A document whose marks are final: its status, counted, and its mark if any."""
+        doc.cluster_status = document_status(doc)
+        self.counts[doc.cluster_status] += 1
+        if doc.duplicate_of is not None:
+            self.counts[f"duplicate:{doc.duplicate_kind}"] += 1
+            self.marks[doc.id] = (doc.duplicate_of, doc.duplicate_kind or "")
+
     def restore_marks(self, doc: Document) -> None:
         """Marks and status of a document read back from a checkpoint (read before the pass)."""
         if doc.id in self.marks:
@@ -155,11 +163,7 @@ class CorpusPass:
         leaving = publication_order([d for day in days for d in self.window.pop(day)])
         result = self.result
         for doc in leaving:
-            doc.cluster_status = document_status(doc)
-            result.counts[doc.cluster_status] += 1
-            if doc.duplicate_of is not None:
-                result.counts[f"duplicate:{doc.duplicate_kind}"] += 1
-                result.marks[doc.id] = (doc.duplicate_of, doc.duplicate_kind or "")
+            result.record(doc)
         leaving_ids = {d.id for d in leaving}
         usable = [d for d in leaving if is_clusterable(d)]
         family: dict[str, list[Counter[str]]] = {d.id: [] for d in usable}
@@ -209,11 +213,7 @@ def marks_of(docs: list[Document], params: ClusterParams) -> PassResult:
     ordered = publication_order(docs)
     by_id = {d.id: d for d in docs}
     for doc in ordered:
-        doc.cluster_status = document_status(doc)
-        result.counts[doc.cluster_status] += 1
-        if doc.duplicate_of is not None:
-            result.counts[f"duplicate:{doc.duplicate_kind}"] += 1
-            result.marks[doc.id] = (doc.duplicate_of, doc.duplicate_kind or "")
+        result.record(doc)
     for doc in ordered:
         if doc.duplicate_kind == "translation":
             result.translations[result.root(doc.id)].append(doc.id)
