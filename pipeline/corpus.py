@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline.cluster import AFTER_WINDOW, document_status, group_event
-from pipeline.cluster.features import cached_terms, link_keys
+from pipeline.cluster.features import TermsOf, cached_terms, link_keys
 from pipeline.cluster.stream import ClusterParams, CorpusStats, EventStream, _Group
 from pipeline.config import Config
 from pipeline.dedup import mark_translations
@@ -49,6 +49,11 @@ def publication_days(docs: Iterable[Document]) -> list[tuple[str, list[Document]
     return [(day, list(group)) for day, group in itertools.groupby(ordered, key=day_of)]
 
 
+def keys_of(params: ClusterParams) -> TermsOf | None:
+    """The scorer's names and figures count in the statistics only when the scorer runs."""
+    return link_keys if params.link_model is not None else None
+
+
 def is_clusterable(doc: Document) -> bool:
     return doc.cluster_status is not None and doc.cluster_status.startswith("clustered")
 
@@ -62,12 +67,18 @@ class PassResult:
     translations: dict[str, list[str]]  # kept id -> ids of its translations, in order
     counts: Counter[str] = field(default_factory=Counter)  # cluster statuses, duplicate kinds
 
-    def root(self, doc_id: str) -> str:
-        """The kept document a duplicate stands for (itself when kept)."""
+    def root(self, doc_id: str, open_docs: dict[str, Document] | None = None) -> str:
+        """The kept document a duplicate stands for (itself when kept): through the marks
+        recorded, and `open_docs`' own marks (documents still in the window)."""
         seen = set()
-        while doc_id in self.marks and doc_id not in seen:
+        while doc_id not in seen:
             seen.add(doc_id)
-            doc_id = self.marks[doc_id][0]
+            doc = (open_docs or {}).get(doc_id)
+            original = doc.duplicate_of if doc is not None else \
+                self.marks.get(doc_id, (None,))[0]
+            if original is None:
+                break
+            doc_id = original
         return doc_id
 
     def record(self, doc: Document) -> None:
@@ -94,7 +105,7 @@ class CorpusPass:
         self.clock = clock or StageClock()
         self.copies = CopyIndex(config.near_duplicate_jaccard, config.partial_containment,
                                 config.edited_containment)
-        self.keys_of = link_keys if config.cluster_params().link_model is not None else None
+        self.keys_of = keys_of(config.cluster_params())
         self.window: dict[str, list[Document]] = {}  # day -> its documents, last days only
         self.indexed: dict[str, list[str]] = {}  # day -> ids the copy index holds shingles of
         self.result = PassResult(CorpusStats(), {}, defaultdict(list))
@@ -139,18 +150,6 @@ class CorpusPass:
             if doc.duplicate_kind == "translation" and doc.id not in self._pending:
                 self._pending[doc.id] = doc
 
-    def _root(self, doc_id: str, by_id: dict[str, Document]) -> str:
-        seen = set()
-        while doc_id not in seen:
-            seen.add(doc_id)
-            doc = by_id.get(doc_id)
-            original = doc.duplicate_of if doc is not None else \
-                self.result.marks.get(doc_id, (None,))[0]
-            if original is None:
-                break
-            doc_id = original
-        return doc_id
-
     def _leave(self, days: list[str]) -> None:
         """Documents whose marks can no longer change (no later document is compared with
         them): statuses, marks, and their share of the statistics, in publication order."""
@@ -168,7 +167,7 @@ class CorpusPass:
         usable = [d for d in leaving if is_clusterable(d)]
         family: dict[str, list[Counter[str]]] = {d.id: [] for d in usable}
         for doc_id, translation in list(self._pending.items()):
-            root = self._root(doc_id, in_window)
+            root = result.root(doc_id, in_window)
             if root in family:
                 family[root].append(cached_terms(translation))
                 result.translations[root].append(doc_id)
@@ -198,6 +197,10 @@ class FamilyTerms:
                  load: Callable[[list[str]], Iterable[Document]]) -> None:
         self.result, self.load = result, load
 
+    @classmethod
+    def in_memory(cls, result: PassResult, by_id: dict[str, Document]) -> FamilyTerms:
+        return cls(result, lambda ids: [by_id[i] for i in ids])
+
     def __call__(self, doc: Document) -> Counter[str]:
         ids = self.result.translations.get(doc.id)
         if not ids:
@@ -217,9 +220,8 @@ def marks_of(docs: list[Document], params: ClusterParams) -> PassResult:
     for doc in ordered:
         if doc.duplicate_kind == "translation":
             result.translations[result.root(doc.id)].append(doc.id)
-    terms = FamilyTerms(result, lambda ids: [by_id[i] for i in ids])
-    keys_of = link_keys if params.link_model is not None else None
-    result.stats.add([d for d in ordered if is_clusterable(d)], terms, keys_of)
+    result.stats.add([d for d in ordered if is_clusterable(d)],
+                     FamilyTerms.in_memory(result, by_id), keys_of(params))
     return result
 
 
@@ -234,13 +236,13 @@ class EventSteps:
         self.copies_of: dict[str, list[str]] = defaultdict(list)  # kept id -> its copies
 
     def add_day(self, day: str, docs: list[Document]) -> list[Document]:
-        """Cluster the day's documents (marks restored first); return those clustered."""
-        for doc in docs:
-            self.result.restore_marks(doc)
-        for doc in publication_order(docs):
+        """Cluster the day's documents (their marks and statuses set: by the first sweep in
+        memory, restored from `result` for a checkpoint's); return those clustered."""
+        ordered = publication_order(docs)
+        for doc in ordered:
             if doc.duplicate_of is not None:
                 self.copies_of[self.result.root(doc.id)].append(doc.id)
-        usable = [d for d in publication_order(docs) if is_clusterable(d)]
+        usable = [d for d in ordered if is_clusterable(d)]
         with self.clock("events"):
             self.stream.add_step(usable, date_of(day))
         return usable
@@ -262,8 +264,7 @@ def cluster_days(docs: list[Document], params: ClusterParams, result: PassResult
     `Document.event` on every document clustered or folded in as a copy.
     """
     by_id = {d.id: d for d in docs}
-    steps = EventSteps(params, result, FamilyTerms(result, lambda ids: [by_id[i] for i in ids]),
-                       clock)
+    steps = EventSteps(params, result, FamilyTerms.in_memory(result, by_id), clock)
     stepped: set[str] = set()
     for day, day_docs in iter_days(publication_days(docs), until):
         steps.add_day(day, day_docs)

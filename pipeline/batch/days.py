@@ -61,12 +61,19 @@ class DayStage:
     def stream(self) -> EventStream:
         return self.steps.stream
 
-    def _load(self, ids: list[str]) -> list[Document]:
-        """Documents by id from the window, else from the checkpoint (marks restored)."""
-        found = {d.id: d for ds in self.window.values() for d in ds if d.id in set(ids)}
-        for doc in self.state.documents(i for i in ids if i not in found):
+    def _read(self, ids: list[str]) -> tuple[dict[str, Document], list[Document]]:
+        """The documents by id: from the window, else read back from the checkpoint with
+        their marks restored (those also returned apart)."""
+        wanted = set(ids)
+        found = {d.id: d for ds in self.window.values() for d in ds if d.id in wanted}
+        loaded = list(self.state.documents(i for i in ids if i not in found))
+        for doc in loaded:
             self.result.restore_marks(doc)
             found[doc.id] = doc
+        return found, loaded
+
+    def _load(self, ids: list[str]) -> list[Document]:
+        found, _ = self._read(ids)
         return [found[i] for i in ids if i in found]
 
     # ------------------------------------------------------------------ one day
@@ -111,15 +118,11 @@ class DayStage:
     # ------------------------------------------------------------------ the day's digest
 
     def _members(self, ids: list[str]) -> tuple[dict[str, Document], list[Document]]:
-        """The documents by id: from the window, else read back from the checkpoint (those
-        also returned apart: their marks are restored, their status set once embedded)."""
-        wanted = set(ids)
-        found = {d.id: d for ds in self.window.values() for d in ds if d.id in wanted}
-        loaded = list(self.state.documents(i for i in ids if i not in found))
+        """`_read`, with each document read back given its event (its status is set once
+        it is embedded)."""
+        found, loaded = self._read(ids)
         for doc in loaded:
-            self.result.restore_marks(doc)
             doc.event = self.event_of.get(self.result.root(doc.id))
-            found[doc.id] = doc
         return found, loaded
 
     def _write_day(self, day: str, docs: list[Document], event_ids: list[str]) -> None:
