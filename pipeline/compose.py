@@ -5,11 +5,13 @@ in what an event carries (summary, titles, framing) or what a digest says of its
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pipeline.backends import describe_backends
 from pipeline.config import Config
+from pipeline.event_pool import EventPool, EventTask, apply_result, event_documents
 from pipeline.framing import frame_event
 from pipeline.model import Digest, Document, Event
 from pipeline.network import network_uses
@@ -20,10 +22,20 @@ from pipeline.translate import TranslationRouter
 
 def summarise_events(events: Iterable[Event], by_id: dict[str, Document], config: Config,
                      router: TranslationRouter, generator: GuardedGenerator | None,
-                     clock: StageClock | None = None) -> None:
+                     clock: StageClock | None = None, pool: EventPool | None = None) -> None:
     """Each event's summaries and titles in every output language, then its framing
-    (`events` may be a progress bar's iterator)."""
+    (`events` may be a progress bar's iterator). With a `pool` (`pipeline.event_pool`) the
+    events are its partitions, run on its workers; the stage clock then splits the wall
+    time between summaries and framing as the workers' own times split."""
     clock = clock or StageClock()
+    events = list(events)
+    if pool is not None and generator is None and len(events) > 1:
+        start = time.perf_counter()
+        results = pool.run([EventTask(e, event_documents(e, by_id)) for e in events])
+        for event, result in zip(events, results):
+            apply_result(result, event, by_id)
+        clock.share(time.perf_counter() - start, [r.seconds for r in results])
+        return
     for event in events:
         with clock("summaries"):
             summarize_event(event, by_id, config, router, generator)
@@ -39,8 +51,10 @@ def build_digest(documents: Sequence[Document], events: Sequence[Event], config:
     """The digest of summarised, ranked events. Notices: network use first, then the
     caller's (a window's), then what the translators and the generator reported."""
     said = [generator.notice] if generator is not None and generator.notice else []
+    # first: describing the routes builds the router's backends, whose setup remarks are
+    # notices (a router whose events ran on a pool's workers has translated nothing here)
+    backends = describe_backends(config, router)
     return Digest(documents=list(documents), events=list(events), langs=config.langs,
                   errors=list(errors),
                   notices=network_uses(config) + list(notices) + list(router.notices) + said,
-                  clustering=clustering or {}, window=window or {},
-                  backends=describe_backends(config, router))
+                  clustering=clustering or {}, window=window or {}, backends=backends)

@@ -29,7 +29,7 @@ from pipeline.embed import Embedder
 from pipeline.entities import annotate_document
 from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
-from pipeline.machine import available_cores
+from pipeline.machine import available_cores, one_thread_per_worker
 from pipeline.metadata import fill_metadata
 from pipeline.model import SUPPORTED_LANGS, Digest, Document, Event, digest_to_dict
 from pipeline.segment import segment_document
@@ -171,7 +171,8 @@ def process_documents(docs: Sequence[Document], config: Config, show: bool = Fal
     results = [_process_or_report(doc, config)
                for doc in _counted(_progress(head, "reading", show), tick, 0)]
     if parallel:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(
+                workers, initializer=one_thread_per_worker) as pool:
             done = pool.imap(functools.partial(_process_or_report, config=config),
                              docs[WARM_DOCUMENTS:], chunksize=POOL_CHUNK)
             results += list(_counted(_progress_iter(done, len(docs) - WARM_DOCUMENTS, "reading",

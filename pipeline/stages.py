@@ -100,6 +100,19 @@ class StageClock:
         finally:
             self.seconds[name] += time.perf_counter() - start
 
+    def share(self, wall: float, parts: list[dict[str, float]]) -> None:
+        """`wall` seconds spent by workers in parallel, split between stages as the workers'
+        own per-stage times (`parts`, one dict per task) split, so the figures still add up
+        to the wall time."""
+        totals: dict[str, float] = defaultdict(float)
+        for part in parts:
+            for name, seconds in part.items():
+                totals[name] += seconds
+        spent = sum(totals.values())
+        for name, seconds in totals.items():
+            assert name in BY_NAME, f"no stage named {name!r}"
+            self.seconds[name] += wall * seconds / spent if spent else 0.0
+
     def ordered(self) -> dict[str, float]:
         """The figures in pipeline order."""
         return {s.name: self.seconds[s.name] for s in STAGES if s.name in self.seconds}

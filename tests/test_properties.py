@@ -136,7 +136,8 @@ def test_dedup_marks_only_later_copies_in_any_order(texts, rng):
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | ANY_TEXT,
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | ANY_TEXT,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ANY_TEXT, inner, max_size=4),
     max_leaves=20)
 
@@ -150,3 +151,10 @@ def test_the_json_writer_round_trips(tmp_path_factory, data):
     write_atomic(path, text)
     assert json.loads(path.read_text("utf-8")) == data
     assert [p.name for p in path.parent.iterdir()] == ["digest.json"]  # no temporary left
+
+
+def test_the_json_writer_writes_strict_json():
+    """A non-finite float (no stage produces one) becomes null, which every JSON reader
+    accepts, where the json module would write the non-standard Infinity or NaN."""
+    assert json.loads(digest_json({"a": float("inf"), "b": float("nan")})) == \
+        {"a": None, "b": None}

@@ -402,3 +402,16 @@ def test_write_digest_failure_keeps_old_file(
         write_digest(changed, tmp_path)
     assert (tmp_path / "digest.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(DIGEST_FILES)
+
+
+def test_digest_json_is_what_the_json_module_writes(seed_run) -> None:
+    """digest.json is written by orjson for speed (an archive day is ~8 MB of JSON); on the
+    seed digest, with its CJK text, floats and nested framing, the bytes are those of
+    `json.dumps(ensure_ascii=False, indent=2)`."""
+    from pipeline.render.files import digest_json
+
+    _, out = seed_run
+    written = (out / "digest.json").read_text("utf-8")
+    data = json.loads(written)
+    assert digest_json(data) == written
+    assert written == json.dumps(data, ensure_ascii=False, indent=2) + "\n"

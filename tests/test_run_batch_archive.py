@@ -63,3 +63,13 @@ def test_a_day_is_the_same_from_run_date_and_from_batch(outputs):
                         "title", "summary", "framing"):
                 assert mine[key] == theirs[key], (day, mine["id"], key)
         assert ran["langs"] == batched["langs"] and ran["backends"] == batched["backends"]
+        assert batched["notices"] and set(batched["notices"]) <= set(ran["notices"])
+
+
+def test_every_day_of_the_batch_says_how_it_translated(outputs):
+    """The offline notice is on every day's digest, the first included (its events were
+    summarised on the pool's workers, so the driver's router had translated nothing)."""
+    folder, days, _ = outputs
+    notices = [_read(folder / "batch" / "days" / day / "digest.json")["notices"] for day in days]
+    assert notices[0] and all(n == notices[0] for n in notices)
+    assert any("gloss" in n for n in notices[0])

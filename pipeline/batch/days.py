@@ -29,6 +29,7 @@ from pipeline.compose import build_digest, summarise_events
 from pipeline.config import Config
 from pipeline.corpus import UNDATED, EventSteps, FamilyTerms, PassResult, date_of
 from pipeline.daily import Window, rank_events
+from pipeline.event_pool import EventPool
 from pipeline.model import Document, digest_to_dict
 from pipeline.render.files import write_digest
 from pipeline.run import summary_sources
@@ -45,10 +46,11 @@ class DayStage:
                  embed: Callable[[list[Document]], None],
                  embed_sentences: Callable[[list[Document]], None],
                  generator: GuardedGenerator | None = None,
-                 clock: StageClock | None = None) -> None:
+                 clock: StageClock | None = None, pool: EventPool | None = None) -> None:
         self.state, self.out_dir, self.config, self.result = state, out_dir, config, result
         self.clock = clock or StageClock()
         self.generator = generator  # `summarizer = "llm"`: the same generator `run` uses
+        self.pool = pool  # where a day's events are summarised (None: here)
         self.router, self.embed, self.embed_sentences = router, embed, embed_sentences
         self.steps = EventSteps(config.cluster_params(), result,
                                 FamilyTerms(result, self._load), self.clock)
@@ -145,7 +147,8 @@ class DayStage:
         events = [self.steps.event(g, by_id) for g in groups]
         with self.clock("sentence vectors"):
             self.embed_sentences(summary_sources(events, by_id, self.config))
-        summarise_events(events, by_id, self.config, self.router, self.generator, self.clock)
+        summarise_events(events, by_id, self.config, self.router, self.generator, self.clock,
+                         self.pool)
         # ranked as a daily run ranks the same day: sources, then recency in the day
         window = Window.of(date=dt.date.fromisoformat(day)) if day != UNDATED else None
         with self.clock("rank"):

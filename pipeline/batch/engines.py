@@ -9,8 +9,10 @@ Data: the chunk becomes a dataset whose rows are pickled documents, `map_batches
 through an actor pool whose actors hold the loaded tools (spaCy pipelines, lingua, jieba,
 SudachiPy, the glossary), and the order is preserved. `ray.init()`
 joins the cluster named by RAY_ADDRESS, or starts a local one with one CPU per core.
-The day stage (dedup, embeddings, clustering, digests) stays on the driver: it is
-sequential by nature (each day depends on the ones before).
+Each engine also holds the day stage's event pool (`pipeline.event_pool`): a day's events
+are summarised and framed on every core (local: processes forked with the document workers;
+Ray: one actor per CPU of the cluster). The rest of the day stage (copies, embeddings,
+clustering, ranking, writing) stays on the driver: each day depends on the ones before.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from pipeline.config import Config
-from pipeline.machine import available_cores
+from pipeline.event_pool import EventPool, LocalEventPool, RayEventPool
+from pipeline.machine import available_cores, one_thread_per_worker
 from pipeline.model import Document
 from pipeline.run import POOL_CHUNK, _process_or_report, process_documents, worker_count
 
@@ -40,17 +44,26 @@ class Engine(Protocol):
 
     def process(self, docs: Sequence[Document]) -> tuple[list[Document], list[str]]: ...
 
+    def documents_done(self) -> None:
+        """No more `process` calls: the document workers (and their tools) may go."""
+
+    def event_pool(self) -> EventPool | None:
+        """Where the day stage's events run (None: in the driver, one at a time)."""
+
     def close(self) -> None: ...
 
 
 class LocalEngine:
     name, chunk = "local", 1000
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, router_cache: Path | None = None) -> None:
         self.config = config
         workers = worker_count(config)
-        self._pool = multiprocessing.get_context("fork").Pool(workers) \
-            if workers > 1 and "fork" in multiprocessing.get_all_start_methods() else None
+        forks = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+        self._pool = multiprocessing.get_context("fork").Pool(
+            workers, initializer=one_thread_per_worker) if forks else None
+        # forked now too, before the driver loads its embedder
+        self._events = LocalEventPool(config, router_cache, workers) if forks else None
 
     def process(self, docs: Sequence[Document]) -> tuple[list[Document], list[str]]:
         if self._pool is None:
@@ -59,17 +72,27 @@ class LocalEngine:
                                  docs, chunksize=POOL_CHUNK)
         return [d for d, _ in results if d is not None], [p for _, p in results if p]
 
-    def close(self) -> None:
+    def documents_done(self) -> None:
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
             self._pool = None
+
+    def event_pool(self) -> EventPool | None:
+        return self._events
+
+    def close(self) -> None:
+        self.documents_done()
+        if self._events is not None:
+            self._events.close()
+            self._events = None
 
 
 class _DocumentActor:
     """One Ray actor: the per-document stages with tools loaded once per actor."""
 
     def __init__(self, config: Config) -> None:
+        one_thread_per_worker()
         self.config = config
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -85,7 +108,7 @@ class _DocumentActor:
 class RayEngine:
     name, chunk = "ray", 5000  # actors load their tools once per chunk: make chunks long
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, router_cache: Path | None = None) -> None:
         try:
             import ray
             import ray.data
@@ -108,6 +131,8 @@ class RayEngine:
         logging.getLogger("ray.data").setLevel(logging.WARNING)
         self.actors = max(1, worker_count(config)) if not os.environ.get("RAY_ADDRESS") \
             else max(1, int(ray.cluster_resources().get("CPU", 1)))
+        self._router_cache = router_cache
+        self._events: RayEventPool | None = None
 
     def process(self, docs: Sequence[Document]) -> tuple[list[Document], list[str]]:
         if not docs:
@@ -123,14 +148,26 @@ class RayEngine:
         kept = [pickle.loads(r["blob"]) for r in rows if r["blob"]]
         return kept, [r["problem"] for r in rows if r["problem"]]
 
+    def documents_done(self) -> None:
+        pass  # Ray Data's actors leave with each dataset
+
+    def event_pool(self) -> EventPool | None:
+        if self._events is None and self.actors > 1:
+            self._events = RayEventPool(self.config, self._router_cache, self.actors)
+        return self._events
+
     def close(self) -> None:
+        if self._events is not None:
+            self._events.close()
+            self._events = None
         if self._started:
             self._ray.shutdown()
 
 
-def make_engine(name: str, config: Config) -> Engine:
+def make_engine(name: str, config: Config, router_cache: Path | None = None) -> Engine:
+    """`router_cache`: the translation cache the event pool's routers share (the batch's)."""
     if name == "local":
-        return LocalEngine(config)
+        return LocalEngine(config, router_cache)
     if name == "ray":
-        return RayEngine(config)
+        return RayEngine(config, router_cache)
     raise ValueError(f"unknown engine {name!r}; use {' or '.join(ENGINES)}")

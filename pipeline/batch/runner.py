@@ -46,6 +46,7 @@ class BatchSummary:
     days: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # documents, duplicates, days
     stage_seconds: dict[str, float] = field(default_factory=dict)  # by stage name, after reading
+    encoder_seconds: float = 0.0  # inside the embedding model (cache misses), any stage
     outputs: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -58,6 +59,7 @@ class BatchSummary:
             f"events: {self.events} over {self.days} days",
             "time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items()),
             "stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.stage_seconds.items()),
+            f"encoder: {self.encoder_seconds:.1f} s (the embedding model itself)",
         ]
 
 
@@ -122,44 +124,54 @@ def run_batch(inputs: Sequence[str | Path], out_dir: Path, config: Config,
     try:
         state.claim(fingerprint(config))
         start = time.perf_counter()
-        workers = make_engine(engine, config)  # before any tool loads: a local pool forks
+        # before any tool loads: a local engine forks its workers
+        workers = make_engine(engine, config, out_dir / "translations.sqlite")
         try:
-            _ingest(inputs, state, workers, summary, show, config.max_file_mb)
+            return _run(inputs, out_dir, config, state, workers, summary, show, start)
         finally:
             workers.close()
-        summary.seconds["documents"] = time.perf_counter() - start
-        start = time.perf_counter()
-        backends = build_backends(config, out_dir)  # the caches are the batch's own state
-        embedder = backends.embedder
-
-        def embed(docs: list) -> None:
-            embed_documents(docs, embedder, False, config.embed_chars)
-
-        days = state.days()
-        clock = StageClock()
-        corpus = CorpusPass(config, embed, embedder.embed, clock)
-        for n, day in enumerate(days, 1):
-            corpus.add_day(day, state.documents_of(day))
-            release_freed_memory()
-            show("duplicates", n, len(days))
-        result = corpus.finish()
-        summary.seconds["duplicates"] = time.perf_counter() - start
-        start = time.perf_counter()
-        stage = DayStage(state, out_dir, config, backends.router, result, embed,
-                         lambda docs: embed_segments(docs, embedder), backends.generator, clock)
-        for n, day in enumerate(days, 1):
-            stage.run_day(day)
-            show("days", n, len(days))
-        summary.seconds["days"] = time.perf_counter() - start
-        summary.stage_seconds = clock.ordered()
-        summary.outputs = write_tables(state, out_dir)
-        summary.documents = state.count()
-        summary.statuses = dict(result.counts)
-        summary.events = len(stage.stream.events)
-        summary.days = len(stage.written)
-        return summary
     finally:
         state.close()
+
+
+def _run(inputs: Sequence[str | Path], out_dir: Path, config: Config, state: BatchState,
+         workers: Engine, summary: BatchSummary, show: Progress, start: float) -> BatchSummary:
+    """The stages of `run_batch` after the checkpoint is claimed and the workers started."""
+    _ingest(inputs, state, workers, summary, show, config.max_file_mb)
+    workers.documents_done()
+    summary.seconds["documents"] = time.perf_counter() - start
+    start = time.perf_counter()
+    backends = build_backends(config, out_dir)  # the caches are the batch's own state
+    embedder = backends.embedder
+
+    def embed(docs: list) -> None:
+        embed_documents(docs, embedder, False, config.embed_chars)
+
+    days = state.days()
+    clock = StageClock()
+    corpus = CorpusPass(config, embed, embedder.embed, clock)
+    for n, day in enumerate(days, 1):
+        corpus.add_day(day, state.documents_of(day))
+        release_freed_memory()
+        show("duplicates", n, len(days))
+    result = corpus.finish()
+    summary.seconds["duplicates"] = time.perf_counter() - start
+    start = time.perf_counter()
+    stage = DayStage(state, out_dir, config, backends.router, result, embed,
+                     lambda docs: embed_segments(docs, embedder), backends.generator, clock,
+                     workers.event_pool())
+    for n, day in enumerate(days, 1):
+        stage.run_day(day)
+        show("days", n, len(days))
+    summary.seconds["days"] = time.perf_counter() - start
+    summary.stage_seconds = clock.ordered()
+    summary.encoder_seconds = getattr(embedder, "encoder_seconds", 0.0)
+    summary.outputs = write_tables(state, out_dir)
+    summary.documents = state.count()
+    summary.statuses = dict(result.counts)
+    summary.events = len(stage.stream.events)
+    summary.days = len(stage.written)
+    return summary
 
 
 def write_tables(state: BatchState, out_dir: Path) -> list[Path]:

@@ -7,6 +7,7 @@ Vectors are stored as their exact float32 bytes, so a cached run is identical to
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, path: Path, model_key: str = "") -> None:
         self.inner = inner
         self.name = inner.name
+        self.encoder_seconds = 0.0  # spent in the model itself: the floor of an archive run
         self.model_key = f"{inner.name}:{model_key}"
         self._db = open_store(path, "CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, "
                               "dim INTEGER, vector BLOB, PRIMARY KEY (model, hash))")
@@ -43,7 +45,9 @@ class CachedEmbedder:
         found = self._lookup(sorted(set(hashes)))
         missing = list(dict.fromkeys(t for t, h in zip(texts, hashes) if h not in found))
         if missing:
+            start = time.perf_counter()
             vectors = self.inner.embed(missing)
+            self.encoder_seconds += time.perf_counter() - start
             rows = []
             for text, vector in zip(missing, vectors):
                 vector = np.ascontiguousarray(vector, dtype=np.float32)

@@ -17,10 +17,8 @@ from pipeline.dedup.text import fold_script
 from pipeline.entities import load_glossary
 from pipeline.framing.common import (
     CJK,
-    kiwi_tokenizer,
-    sudachi_tokenizer,
 )
-from pipeline.lang.analysers import jieba_posseg
+from pipeline.lang.analysers import jieba_posseg, kiwi, sudachi_tokenizer
 from pipeline.lang.scripts import HAN
 
 ACTOR_TYPES = ("PERSON", "NAME", "ORG", "GPE", "ROLE")
@@ -202,7 +200,7 @@ def _cjk_names(text: str, lang: str) -> list[Actor]:
     elif lang == "ja":
         kinds = {"人名": "PERSON", "組織名": "ORG", "地名": "GPE", "一般": "NAME"}
         run: list[Any] = []
-        for m in [*sudachi_tokenizer().tokenize(text), None]:
+        for m in [*sudachi_tokenizer("C").tokenize(text), None]:
             kind = kinds.get(m.part_of_speech()[2]) if m is not None and \
                 m.part_of_speech()[1] == "固有名詞" else None
             if run and (kind is None or kind != run[0][1] or m.begin() != run[-1][0].end()):
@@ -214,7 +212,7 @@ def _cjk_names(text: str, lang: str) -> list[Actor]:
             if kind is not None:
                 run.append((m, kind))
     elif lang == "ko":
-        for tok in kiwi_tokenizer().tokenize(text):
+        for tok in kiwi().tokenize(text):
             if tok.tag == "NNP" and len(tok.form) >= 2:
                 word = text[tok.start:tok.start + tok.len]
                 after = text[tok.start + tok.len:tok.start + tok.len + 4]

@@ -1,17 +1,45 @@
 """Small helpers every framing module needs: which script a text is in, rounding for the
-JSON, the English lemma and stop words, and the CJK word segmenters.
-
-The segmenters (jieba, Sudachi, Kiwi) are loaded lazily and once: an all-English digest
-never pays for them, and names, quote cues and terms share the same instances.
-"""
+JSON, the English lemma and stop words, and `per_document` (readings of a document kept
+while a batch frames its event again). The CJK segmenters are `pipeline.lang.analysers`'
+one instance each."""
 
 from __future__ import annotations
 
+import functools
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
+from typing import TypeVar
 
 from pipeline.lang.scripts import CJK_CHAR
+from pipeline.model import Document
 
 CJK = CJK_CHAR
+
+
+T = TypeVar("T")
+KNOWN_DOCUMENTS = 4096  # texts remembered by each `per_document` reading
+
+
+def per_document(read: Callable[..., T]) -> Callable[..., T]:
+    """`read(doc, *args)` remembered for the last `KNOWN_DOCUMENTS` documents: a batch
+    frames an event again on each day it grows, and these readings depend on a document's
+    text and content segments alone. The answer is shared: callers must not change it."""
+    known: OrderedDict[tuple, T] = OrderedDict()
+
+    @functools.wraps(read)
+    def remembered(doc: Document, *args) -> T:
+        key = (doc.id, hash((doc.text, tuple((s.start, s.lang, s.role)
+                                              for _, s in doc.content_segments))), args)
+        if key in known:
+            known.move_to_end(key)
+            return known[key]
+        found = known[key] = read(doc, *args)
+        if len(known) > KNOWN_DOCUMENTS:
+            known.popitem(last=False)
+        return found
+
+    return remembered
 
 
 def cjk_lang(lang: str) -> bool:
@@ -40,16 +68,3 @@ def stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
-
-
-@cache
-def sudachi_tokenizer():
-    from pipeline.lang.analysers import sudachi_tokenizer as make
-
-    return make("C")
-
-
-def kiwi_tokenizer():
-    from pipeline.lang.analysers import kiwi
-
-    return kiwi()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +22,7 @@ from pipeline.framing.actors import (
     english_names,
     glossary_spans,
 )
-from pipeline.framing.common import CJK, cjk_lang
+from pipeline.framing.common import CJK, cjk_lang, per_document
 from pipeline.lang.analysers import jieba
 from pipeline.lang.scripts import HAN, HANGUL, KATAKANA
 from pipeline.model import Document
@@ -276,25 +276,12 @@ def _earlier(actors_of: Callable[[int], list[Actor]], k: int) -> list[list[Actor
     return [actors_of(j) for j in range(max(0, k - 2), k)]
 
 
-_KNOWN: OrderedDict[tuple[str, int], list[Quote]] = OrderedDict()
-KNOWN_DOCUMENTS = 4096  # a batch frames an event again each day it grows: read each text once
-
-
 def document_quotes(doc: Document) -> list[Quote]:
-    """Attributed speech in every content sentence of a document, in text order (kept for
-    the last `KNOWN_DOCUMENTS` texts: the answer depends on the text alone)."""
-    key = (doc.id, hash((doc.text, tuple((s.start, s.lang, s.role) for _, s in
-                                         doc.content_segments))))
-    if key in _KNOWN:
-        _KNOWN.move_to_end(key)
-        return list(_KNOWN[key])
-    found = _document_quotes(doc)
-    _KNOWN[key] = found
-    if len(_KNOWN) > KNOWN_DOCUMENTS:
-        _KNOWN.popitem(last=False)
-    return list(found)
+    """Attributed speech in every content sentence of a document, in text order."""
+    return list(_document_quotes(doc))
 
 
+@per_document
 def _document_quotes(doc: Document) -> list[Quote]:
     aliases = _surname_aliases(doc)
     sentences = []

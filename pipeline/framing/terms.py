@@ -20,13 +20,12 @@ from pipeline.framing.common import (
     CJK,
     cjk_lang,
     english_lemma,
-    kiwi_tokenizer,
+    per_document,
     rounded,
     stop_words,
-    sudachi_tokenizer,
 )
 from pipeline.framing.quotes import EN_SPEECH
-from pipeline.lang.analysers import jieba_posseg
+from pipeline.lang.analysers import jieba_posseg, kiwi, sudachi_tokenizer
 from pipeline.lang.scripts import HAN, KANA
 from pipeline.model import Document, Segment
 from pipeline.summarize.extractive import display_text
@@ -98,11 +97,11 @@ def cjk_terms(text: str, lang: str) -> list[str]:
                 if len(p.word) >= 2 and _HAN_KANA.search(p.word) and p.word not in _ZH_STOP
                 and p.flag[:1] in ("n", "v", "a", "l", "i", "j")]
     if lang == "ja":
-        return [m.surface() for m in sudachi_tokenizer().tokenize(text)
+        return [m.surface() for m in sudachi_tokenizer("C").tokenize(text)
                 if m.part_of_speech()[0] == "名詞" and m.part_of_speech()[1] in ("普通名詞", "固有名詞")
                 and len(m.surface()) >= 2 and CJK.search(m.surface())]
     if lang == "ko":
-        return [text[t.start:t.start + t.len] for t in kiwi_tokenizer().tokenize(text)
+        return [text[t.start:t.start + t.len] for t in kiwi().tokenize(text)
                 if t.tag in ("NNG", "NNP") and t.len >= 2]
     return []
 
@@ -126,6 +125,7 @@ def english_terms(text: str) -> list[tuple[str, str]]:
     return out
 
 
+@per_document
 def document_terms(doc: Document, gloss_keys: bool) -> TermBag:
     """Entity names (as language-free keys) and content words of a document; headline words
     weigh `TITLE_WEIGHT`. With `gloss_keys`, CJK words are keyed by their English dictionary
@@ -184,7 +184,7 @@ def _glosser(lang: str):
     return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65_536)  # ~10 MB: a batch asks for the same words every day
 def term_gloss(word: str, lang: str) -> str | None:
     """An English dictionary gloss of one CJK word (tier gloss), or None."""
     glosser = _glosser(lang)

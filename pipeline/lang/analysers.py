@@ -36,12 +36,20 @@ def sudachi_dictionary() -> Any:
         return Dictionary(dict="core")
 
 
-def sudachi_tokenizer(mode: str = "C") -> Any:
-    from sudachipy import SplitMode
+_TOKENIZERS = threading.local()
 
-    dictionary = sudachi_dictionary()
-    make = getattr(dictionary, "tokenizer", None) or dictionary.create  # create(): < 0.7
-    return make(getattr(SplitMode, mode))
+
+def sudachi_tokenizer(mode: str = "C") -> Any:
+    """This thread's SudachiPy tokenizer in split mode `mode` (A, B or C), made once from
+    the process's one dictionary."""
+    made = _TOKENIZERS.__dict__.setdefault("by_mode", {})
+    if mode not in made:
+        from sudachipy import SplitMode
+
+        dictionary = sudachi_dictionary()
+        make = getattr(dictionary, "tokenizer", None) or dictionary.create  # create(): < 0.7
+        made[mode] = make(getattr(SplitMode, mode))
+    return made[mode]
 
 
 @cache
@@ -63,3 +71,29 @@ def jieba_posseg() -> Any:
     """jieba's part-of-speech segmenter, over the same initialised dictionary."""
     jieba()
     return importlib.import_module("jieba.posseg")
+
+
+def sudachi_mode(name: str) -> Any:
+    """SudachiPy's split mode `name` (A, B or C), for a `tokenize` call that asks for a
+    finer split than its tokenizer's."""
+    from sudachipy import SplitMode
+
+    return getattr(SplitMode, name)
+
+
+def jieba_word_counts() -> dict[str, str]:
+    """The word counts (as digit strings) of jieba's bundled dict.txt: how common a Chinese
+    word is, without loading the tokenizer."""
+    import re
+    from pathlib import Path
+
+    import jieba as module
+
+    text = (Path(module.__file__).parent / "dict.txt").read_text(encoding="utf-8")
+    return dict(re.findall(r"^(\S+) ([0-9]+)", text, re.MULTILINE))
+
+
+def jieba_version() -> str:
+    import jieba as module
+
+    return module.__version__

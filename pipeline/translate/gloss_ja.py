@@ -20,7 +20,6 @@ Most of the remaining word order stays Japanese.
 from __future__ import annotations
 
 import re
-import threading
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from pipeline.lang import jmdict
+from pipeline.lang.analysers import sudachi_mode, sudachi_tokenizer
 from pipeline.lang.numbers import find_cjk_numbers
 from pipeline.lang.scripts import HAN_CHAR, KATAKANA_WORD
 from pipeline.translate.english_verbs import gerund, participle, past
@@ -266,7 +267,8 @@ def _is_title(t: _Tok, words: list[str]) -> bool:
 
 
 class JMdictGlossTranslator(CjkToEnglishGloss):
-    """ja → en word gloss (tier "gloss"); one Jamdict and one Sudachi tokenizer per thread."""
+    """ja → en word gloss (tier "gloss"); JMdict through `pipeline.lang.jmdict`, one Sudachi
+    tokenizer per thread."""
 
     name = "gloss-jmdict"
     src, tgt = "ja", "en"
@@ -276,27 +278,10 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         self._overrides = {**tables["words"], **JA_OVERRIDES, **(overrides or {})}
         self._suru: dict[str, str] = tables["suru"]
         self._pos_words: dict[str, str] = tables["pos_words"]
-        self._local = threading.local()
         self._words: dict[tuple[str, str], str | None] = {}
         self._names: dict[tuple[str, str, str], str | None] = {}
 
     # ------------------------------------------------------------------ per-thread resources
-    def _jam(self) -> Any:
-        jam = getattr(self._local, "jam", None)
-        if jam is None:
-            from jamdict import Jamdict
-
-            jam = self._local.jam = Jamdict()
-        return jam
-
-    def _sudachi(self) -> Any:
-        tok = getattr(self._local, "tok", None)
-        if tok is None:  # one tokenizer per thread, from the process's one dictionary
-            from pipeline.lang.analysers import sudachi_tokenizer
-
-            tok = self._local.tok = sudachi_tokenizer("C")
-        return tok
-
     # ------------------------------------------------------------------ glossing
     def gloss(self, text: str) -> str:
         """Numbers, Latin runs and morphemes go through one pass, so particles after a number
@@ -322,12 +307,10 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         run (G7, F-35) merged back into one token."""
         if not chunk.strip():
             return []
-        from sudachipy import SplitMode
-
         spans = [(m.start(), m.end()) for m in _LATIN.finditer(chunk)]
         out: list[_Tok] = []
         k = 0
-        for m in self._sudachi().tokenize(chunk, SplitMode.C):
+        for m in sudachi_tokenizer("C").tokenize(chunk):
             while k < len(spans) and spans[k][1] <= m.begin():
                 k += 1
             if k < len(spans) and spans[k][0] <= m.begin() < spans[k][1]:
@@ -739,7 +722,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         word = self._word(t)
         if word is not None:
             return [word] if word else []
-        pieces = t.m.split(_mode_a()) if t.m is not None else []
+        pieces = t.m.split(sudachi_mode("A")) if t.m is not None else []
         if len(pieces) > 1:
             return [w for p in pieces for w in self._content(_wrap(p)) if w]
         if _KATAKANA.fullmatch(t.surface):
@@ -772,7 +755,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
     def _lookup(self, query: str, reading: str) -> str | None:
         if not query or re.search(r"[%?_]", query):
             return None
-        entries = self._jam().lookup(query, lookup_chars=False, lookup_ne=False).entries
+        entries = jmdict.lookup(query).entries
         if not entries:
             return None
         kana_query = not HAN_CHAR.search(query)
@@ -808,7 +791,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
     def _unknown_name(self, m: _Tok) -> str:
         """A name neither dictionary has (ドナルド・トランプ, トランプ大統領): its short-unit
         pieces, titles first and katakana romanised, never kana left in the English."""
-        pieces = [_wrap(p) for p in m.m.split(_mode_a())] if m.m is not None else []
+        pieces = [_wrap(p) for p in m.m.split(sudachi_mode("A"))] if m.m is not None else []
         pieces = pieces or [m]
         names: list[str] = []
         titles: list[str] = []
@@ -832,7 +815,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
             return self._names[key]
         found = None
         if query and not re.search(r"[%?_]", query):
-            names = self._jam().lookup(query, lookup_chars=False).names
+            names = jmdict.lookup(query, names=True).names
             types = {"surname": {"surname"}, "given": {"given", "fem", "masc"},
                      "place": {"place"}}.get(kind, set())
 
@@ -846,12 +829,6 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
                 found = _pick_gloss(best.senses)
         self._names[key] = found
         return found
-
-
-def _mode_a() -> Any:
-    from sudachipy import SplitMode
-
-    return SplitMode.A
 
 
 _KANA_ROMAJI = {

@@ -117,6 +117,10 @@ def _build_bridge() -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
     return {k: tuple(v) for k, v in readings.items()}, prefixes
 
 
+# words whose readings are kept: a day's summaries and terms ask for the same words again
+WORDS_KEPT = 65_536
+
+
 @lru_cache(maxsize=1)
 def load_bridge() -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
     """The syllable → hanja inversion and CEDICT prefix counts, cached on disk (≈2 s build)."""
@@ -172,7 +176,8 @@ def _usable(head: str) -> str | None:
     return best_sense(sorted(entries, key=lambda e: -len(e[3])))
 
 
-def hanja_candidates(word: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=WORDS_KEPT)
+def hanja_candidates(word: str) -> tuple[tuple[str, str], ...]:
     """Hanja spellings of `word`'s first syllables that are CEDICT headwords, longest first.
 
     Returns (hanja, sense) pairs; among spellings of equal length the one that starts the
@@ -201,8 +206,8 @@ def hanja_candidates(word: str) -> list[tuple[str, str]]:
         used = max((freq.get(e[0], 0) for e in entries), default=0)  # jieba corpus count
         return -f[0], not trad, name, -used, -f[1], -min(chars.get(c, 1) for c in f[2])
 
-    return [(head, sense) for *_, head in sorted(found, key=rank)
-            if (sense := _usable(head)) is not None]
+    return tuple((head, sense) for *_, head in sorted(found, key=rank)
+                 if (sense := _usable(head)) is not None)
 
 
 def bridge(word: str) -> list[str] | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.cache import cached
+from pipeline.lang.analysers import jieba_version, jieba_word_counts
 from pipeline.lang.cedict import (
     SKIP_SENSE,
     CedictEntry,
@@ -64,21 +65,13 @@ class Index(NamedTuple):
     proper: dict[str, str]
 
 
-def _jieba_freq() -> dict[str, str]:
-    """Word counts (as digit strings) from jieba's bundled dict.txt: how common a word is."""
-    import jieba
-
-    text = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
-    return dict(re.findall(r"^(\S+) ([0-9]+)", text, re.MULTILINE))
-
-
 def build_index() -> Index:
     """Invert CC-CEDICT: every short sense → its most common, most central headword.
 
     Score = log(jieba count) − sense position − a penalty for single characters (mostly
     bound forms); ties go to the lexicographically smaller headword, so output is stable.
     """
-    freq = _jieba_freq()
+    freq = jieba_word_counts()
     best: dict[tuple[bool, str], tuple[float, str]] = {}
     if load_cedict.cache_info().currsize:  # already in memory: no second parse
         entries: Iterable[CedictEntry] = dict.fromkeys(e for g in load_cedict().values() for e in g)
@@ -109,10 +102,9 @@ def build_index() -> Index:
 @lru_cache(maxsize=1)
 def load_index() -> Index:
     """The inverted index, built once (≈3 s) and then read from the cache dir (≈0.3 s)."""
-    import jieba
-
     with _LOCK:
-        return cached(f"reverse-index-cedict{cedict_version()}-jieba{jieba.__version__}-s{_INDEX_SCHEMA}", build_index)
+        return cached(f"reverse-index-cedict{cedict_version()}-jieba{jieba_version()}"
+                      f"-s{_INDEX_SCHEMA}", build_index)
 
 
 @lru_cache(maxsize=4)

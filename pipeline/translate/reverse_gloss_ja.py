@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.cache import cached
+from pipeline.lang.jmdict import data_version, db_path
 from pipeline.lang.scripts import HAN_CHAR
 from pipeline.translate.gloss_ja import clean_gloss
 from pipeline.translate.reverse_gloss import (
@@ -104,13 +105,6 @@ def priority_rank(tag_text: str) -> int:
     ranks = [int(t[2:]) if t.startswith("nf") else _TAG_RANK.get(t, _UNRANKED) for t in tags]
     families = {t[:-1] for t in tags if t[:-1] in ("news", "ichi", "spec", "gai")}
     return min(ranks, default=_UNRANKED) - 3 * max(len(families) - 1, 0)
-
-
-def db_path() -> Path:
-    """The SQLite file jamdict reads; jamdict-data ships it inside its package."""
-    import jamdict_data
-
-    return Path(jamdict_data.JAMDICT_DB_PATH)
 
 
 def headword(entry: _Entry, kana_alone: bool, allowed: set[str] | None = None) -> str | None:
@@ -201,20 +195,11 @@ def _finish(best: dict[tuple[bool, str], tuple[int, int, str]]) -> Index:
     return index
 
 
-def _data_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("jamdict-data")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 @lru_cache(maxsize=1)
 def load_index() -> Index:
     """The inverted index, built once from the SQLite file and then read from the cache dir."""
     with _LOCK:
-        return cached(f"reverse-index-jamdict-data{_data_version()}-s{_INDEX_SCHEMA}",
+        return cached(f"reverse-index-jamdict-data{data_version()}-s{_INDEX_SCHEMA}",
                       build_index)
 
 

@@ -1,0 +1,195 @@
+"""Events summarised and framed on every core: the partitioned part of the day stage.
+
+After clustering and sentence vectors, each event's summaries, titles and framing depend on
+its own documents only (members, copies and the documents those copy), and an event's
+documents belong to no other event: events are the partitions. A pool takes one task per
+event (the event and its documents), runs `summarize_event` and `frame_event` on it with
+its own translation router, and sends back the event and the translations the summary
+stored on its documents' segments (a later day's headlines read them), which the caller
+puts back on its own documents. The results are the ones a serial pass gives (tested); the
+order of events is kept.
+
+Two pools: `LocalEventPool`, processes forked before this process loads any model (the
+batch forks it when it starts, as it does its document workers: a fork after torch has
+started its threads is unsafe); `RayEventPool`, Ray actors on the cluster the Ray engine
+joined. With `summarizer = "llm"` events stay in the calling process: the generator fails
+once for the whole run (`GuardedGenerator`), which a pool of generators could not keep.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.config import Config
+from pipeline.machine import one_thread_per_worker
+from pipeline.model import Document, Event, Translation
+
+# (document id, segment index) -> output language -> what the summary stored there
+Patches = dict[tuple[str, int], dict[str, Translation]]
+
+
+@dataclass
+class EventTask:
+    event: Event
+    docs: dict[str, Document]
+
+
+@dataclass
+class EventResult:
+    event: Event
+    patches: Patches
+    seconds: dict[str, float] = field(default_factory=dict)  # stage name -> seconds
+    worker: int = 0  # the process that ran it (its pid)
+
+
+class EventPool(Protocol):
+    """Runs `summarise_task` over tasks, results in task order."""
+
+    def run(self, tasks: Sequence[EventTask]) -> list[EventResult]: ...
+
+    def close(self) -> None: ...
+
+
+def event_documents(event: Event, by_id: dict[str, Document]) -> dict[str, Document]:
+    """What an event's summary and framing read: its members and copies, and any document a
+    copy copies (an edition's original)."""
+    out: dict[str, Document] = {}
+    for doc_id in event.documents + event.copies:
+        while doc_id in by_id and doc_id not in out:
+            out[doc_id] = by_id[doc_id]
+            doc_id = by_id[doc_id].duplicate_of or ""
+    return out
+
+
+def summarise_task(task: EventTask, config: Config, router) -> EventResult:
+    """One event's summaries, titles and framing, as `compose.summarise_events` gives them
+    serially (imported here: compose imports this module)."""
+    from pipeline.framing import frame_event
+    from pipeline.summarize import summarize_event
+
+    before = {(d.id, i): dict(s.translations) for d in task.docs.values()
+              for i, s in enumerate(d.segments)}
+    event = task.event
+    start = time.perf_counter()
+    summarize_event(event, task.docs, config, router, None)
+    middle = time.perf_counter()
+    event.framing = frame_event(event, task.docs, config, router)
+    seconds = {"summaries": middle - start, "framing": time.perf_counter() - middle}
+    patches: Patches = {}
+    for doc in task.docs.values():
+        for i, seg in enumerate(doc.segments):
+            old = before[(doc.id, i)]
+            new = {k: v for k, v in seg.translations.items() if old.get(k) is not v}
+            if new:
+                patches[(doc.id, i)] = new
+    return EventResult(event, patches, seconds, os.getpid())
+
+
+def apply_result(result: EventResult, event: Event, by_id: dict[str, Document]) -> None:
+    """The worker's event into the caller's (same object kept: callers hold it) and its
+    translations onto the caller's documents."""
+    for f in dataclasses.fields(Event):
+        setattr(event, f.name, getattr(result.event, f.name))
+    for (doc_id, index), stored in result.patches.items():
+        by_id[doc_id].segments[index].translations.update(stored)
+
+
+# ------------------------------------------------------------------------ local processes
+
+_WORKER: dict[str, object] = {}  # in each forked worker: its config and router
+
+
+def _start_worker(config: Config, router_cache: Path | None) -> None:
+    one_thread_per_worker()
+    _WORKER["config"], _WORKER["cache"] = config, router_cache
+
+
+def _worker_task(task: EventTask) -> EventResult:
+    if "router" not in _WORKER:  # built on first use: an idle worker stays small
+        from pipeline.backends import build_router
+
+        _WORKER["router"] = build_router(_WORKER["config"], _WORKER["cache"])
+    return summarise_task(task, _WORKER["config"], _WORKER["router"])
+
+
+class LocalEventPool:
+    """`processes` forked workers; each builds its router (and loads the dictionaries its
+    events need) on its first task and keeps it until the pool closes.
+
+    An event goes back to the worker that had it before (its documents' quotes and terms
+    are remembered there, `framing.common.per_document`) unless that worker already has
+    `AFFINITY_SLACK` more of the day's work than the least loaded one; new events go to the
+    least loaded worker, largest first."""
+
+    def __init__(self, config: Config, router_cache: Path | None, processes: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._workers = [context.Pool(1, initializer=_start_worker,
+                                      initargs=(config, router_cache))
+                         for _ in range(processes)]
+        self._home: dict[str, int] = {}  # event id -> the worker that last had it
+
+    def run(self, tasks: Sequence[EventTask]) -> list[EventResult]:
+        weights = [_weight(t) for t in tasks]
+        slack = AFFINITY_SLACK * sum(weights) / len(self._workers)
+        load = [0] * len(self._workers)
+        pending = []
+        for i in sorted(range(len(tasks)), key=lambda i: (-weights[i], i)):
+            least = min(range(len(load)), key=lambda w: (load[w], w))
+            home = self._home.get(tasks[i].event.id)
+            worker = home if home is not None and load[home] - load[least] <= slack else least
+            load[worker] += weights[i]
+            self._home[tasks[i].event.id] = worker
+            pending.append((i, self._workers[worker].apply_async(_worker_task, (tasks[i],))))
+        out: list[EventResult | None] = [None] * len(tasks)
+        for i, result in pending:
+            out[i] = result.get()
+        return out  # type: ignore[return-value]
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
+            worker.join()
+
+
+AFFINITY_SLACK = 0.1  # of a worker's fair share of the day's segments
+
+
+def _weight(task: EventTask) -> int:
+    return sum(len(d.segments) for d in task.docs.values())
+
+
+# ------------------------------------------------------------------------ Ray actors
+
+class _EventActor:
+    def __init__(self, config: Config, router_cache: Path | None) -> None:
+        from pipeline.backends import build_router
+
+        one_thread_per_worker()
+        self.config, self.router = config, build_router(config, router_cache)
+
+    def run(self, task: EventTask) -> EventResult:
+        return summarise_task(task, self.config, self.router)
+
+
+class RayEventPool:
+    """One actor per CPU of the cluster (`actors`); Ray must be initialised already."""
+
+    def __init__(self, config: Config, router_cache: Path | None, actors: int) -> None:
+        import ray
+        from ray.util import ActorPool
+
+        remote = ray.remote(num_cpus=1)(_EventActor)
+        self._pool = ActorPool([remote.remote(config, router_cache) for _ in range(actors)])
+
+    def run(self, tasks: Sequence[EventTask]) -> list[EventResult]:
+        return list(self._pool.map(lambda actor, task: actor.run.remote(task), list(tasks)))
+
+    def close(self) -> None:
+        self._pool = None
