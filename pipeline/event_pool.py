@@ -22,6 +22,7 @@ import dataclasses
 import multiprocessing
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,26 +71,62 @@ def event_documents(event: Event, by_id: dict[str, Document]) -> dict[str, Docum
 
 def summarise_task(task: EventTask, config: Config, router) -> EventResult:
     """One event's summaries, titles and framing, as `compose.summarise_events` gives them
-    serially (imported here: compose imports this module)."""
+    serially (imported here: compose imports this module). The summaries and titles are
+    remembered by what they read (`summary_inputs`): an event shown again after gaining
+    only copies that are not translations keeps them; its framing, which compares the
+    copies too, is computed again (with its documents' readings remembered)."""
     from pipeline.framing import frame_event
     from pipeline.summarize import summarize_event
 
-    before = {(d.id, i): dict(s.translations) for d in task.docs.values()
-              for i, s in enumerate(d.segments)}
     event = task.event
     start = time.perf_counter()
-    summarize_event(event, task.docs, config, router, None)
+    key = summary_inputs(event, task.docs)
+    if key in _SUMMARIES:
+        _SUMMARIES.move_to_end(key)
+        order, notes, summary, title, patches = _SUMMARIES[key]
+        event.documents, event.notes = list(order), list(notes)
+        event.summary, event.title = dict(summary), dict(title)
+        for (doc_id, index), stored in patches.items():  # the framing reads them
+            task.docs[doc_id].segments[index].translations.update(stored)
+    else:
+        before = {(d.id, i): dict(s.translations) for d in task.docs.values()
+                  for i, s in enumerate(d.segments)}
+        summarize_event(event, task.docs, config, router, None)
+        patches = {}
+        for doc in task.docs.values():
+            for i, seg in enumerate(doc.segments):
+                old = before[(doc.id, i)]
+                new = {k: v for k, v in seg.translations.items() if old.get(k) is not v}
+                if new:
+                    patches[(doc.id, i)] = new
+        _SUMMARIES[key] = (list(event.documents), list(event.notes), dict(event.summary),
+                           dict(event.title), patches)
+        if len(_SUMMARIES) > SUMMARIES_KEPT:
+            _SUMMARIES.popitem(last=False)
     middle = time.perf_counter()
     event.framing = frame_event(event, task.docs, config, router)
     seconds = {"summaries": middle - start, "framing": time.perf_counter() - middle}
-    patches: Patches = {}
-    for doc in task.docs.values():
-        for i, seg in enumerate(doc.segments):
-            old = before[(doc.id, i)]
-            new = {k: v for k, v in seg.translations.items() if old.get(k) is not v}
-            if new:
-                patches[(doc.id, i)] = new
     return EventResult(event, patches, seconds, os.getpid())
+
+
+# summary inputs -> (member order, notes, summaries, titles, translations stored): per worker
+_SUMMARIES: OrderedDict[tuple, tuple] = OrderedDict()
+SUMMARIES_KEPT = 4096
+
+
+def summary_inputs(event: Event, docs: dict[str, Document]) -> tuple:
+    """What `summarize_event` reads of an event: its members and its translation copies
+    (editions, which a summary in their language quotes), each by id, text and content
+    segments, with the notes it starts from. Reprints and other copies are not read."""
+    def facts(doc: Document) -> tuple:
+        return (doc.id, doc.duplicate_of, doc.duplicate_kind, doc.main_lang, doc.date,
+                hash((doc.text, tuple((s.start, s.lang, s.role)
+                                      for _, s in doc.content_segments))))
+
+    editions = [c for c in event.copies
+                if c in docs and docs[c].duplicate_kind == "translation"]
+    return (tuple(facts(docs[i]) for i in sorted(event.documents)),
+            tuple(facts(docs[i]) for i in sorted(editions)), tuple(event.notes))
 
 
 def apply_result(result: EventResult, event: Event, by_id: dict[str, Document]) -> None:

@@ -145,3 +145,38 @@ def _thread_limits() -> list[int]:
 
     one_thread_per_worker()
     return [info["num_threads"] for info in threadpool_info()]
+
+
+def test_an_event_that_gained_only_a_reprint_keeps_its_summary(seed_events):
+    """The summary is remembered by what it reads: a new reprint among the copies changes
+    the framing (it compares copies) but not the summaries and titles, which come from
+    memory and equal a fresh computation."""
+    from pipeline.backends import build_router
+    from pipeline.event_pool import _SUMMARIES, EventTask, summarise_task, summary_inputs
+
+    config, docs, events = copy.deepcopy(seed_events)
+    by_id = {d.id: d for d in docs}
+    event = max(events, key=lambda e: len(e.documents))
+    router = build_router(config, None)
+    first = summarise_task(EventTask(copy.deepcopy(event), event_documents(event, by_id)),
+                           config, router)
+    reprint = copy.deepcopy(by_id[event.documents[0]])
+    reprint.id, reprint.outlet = "reprint-of-lead", "Wire Copy"
+    reprint.duplicate_of, reprint.duplicate_kind = event.documents[0], "reprint"
+    grown = copy.deepcopy(event)
+    grown.copies = [*grown.copies, reprint.id]
+    grown_docs = {**event_documents(event, by_id), reprint.id: reprint}
+    assert summary_inputs(grown, grown_docs) == summary_inputs(event, by_id)
+    kept = len(_SUMMARIES)
+    again = summarise_task(EventTask(grown, grown_docs), config, router)
+    assert len(_SUMMARIES) == kept  # answered from memory
+    _SUMMARIES.clear()
+    fresh = summarise_task(EventTask(copy.deepcopy(grown), copy.deepcopy(grown_docs)),
+                           config, router)
+    assert again.event.summary == fresh.event.summary == first.event.summary
+    assert again.event.title == fresh.event.title
+    assert again.event.framing == fresh.event.framing != first.event.framing
+    translation = copy.deepcopy(reprint)
+    translation.duplicate_kind = "translation"
+    assert summary_inputs(grown, {**grown_docs, reprint.id: translation}) != \
+        summary_inputs(event, by_id)  # an edition is read by the summary in its language
