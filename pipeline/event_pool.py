@@ -86,8 +86,7 @@ def summarise_task(task: EventTask, config: Config, router) -> EventResult:
         order, notes, summary, title, patches = _SUMMARIES[key]
         event.documents, event.notes = list(order), list(notes)
         event.summary, event.title = dict(summary), dict(title)
-        for (doc_id, index), stored in patches.items():  # the framing reads them
-            task.docs[doc_id].segments[index].translations.update(stored)
+        store_patches(patches, task.docs)  # the framing reads them
     else:
         before = {(d.id, i): dict(s.translations) for d in task.docs.values()
                   for i, s in enumerate(d.segments)}
@@ -120,8 +119,7 @@ def summary_inputs(event: Event, docs: dict[str, Document]) -> tuple:
     segments, with the notes it starts from. Reprints and other copies are not read."""
     def facts(doc: Document) -> tuple:
         return (doc.id, doc.duplicate_of, doc.duplicate_kind, doc.main_lang, doc.date,
-                hash((doc.text, tuple((s.start, s.lang, s.role)
-                                      for _, s in doc.content_segments))))
+                doc.content_key)
 
     editions = [c for c in event.copies
                 if c in docs and docs[c].duplicate_kind == "translation"]
@@ -134,8 +132,13 @@ def apply_result(result: EventResult, event: Event, by_id: dict[str, Document]) 
     translations onto the caller's documents."""
     for f in dataclasses.fields(Event):
         setattr(event, f.name, getattr(result.event, f.name))
-    for (doc_id, index), stored in result.patches.items():
-        by_id[doc_id].segments[index].translations.update(stored)
+    store_patches(result.patches, by_id)
+
+
+def store_patches(patches: Patches, docs: dict[str, Document]) -> None:
+    """The translations a summary stored, onto these documents' segments."""
+    for (doc_id, index), stored in patches.items():
+        docs[doc_id].segments[index].translations.update(stored)
 
 
 # ------------------------------------------------------------------------ local processes

@@ -98,6 +98,13 @@ class Document:
         return [(i, s) for i, s in enumerate(self.segments) if s.is_content]
 
     @property
+    def content_key(self) -> int:
+        """What readings of its content depend on: the text and which segments are content,
+        with their language and role (a memo keyed by it is read again after a correction)."""
+        return hash((self.text, tuple((s.start, s.lang, s.role)
+                                      for _, s in self.content_segments)))
+
+    @property
     def main_lang(self) -> Lang:
         """The language holding most content characters."""
         counts: dict[str, int] = {}

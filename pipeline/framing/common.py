@@ -29,8 +29,7 @@ def per_document(read: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(read)
     def remembered(doc: Document, *args) -> T:
-        key = (doc.id, hash((doc.text, tuple((s.start, s.lang, s.role)
-                                              for _, s in doc.content_segments))), args)
+        key = (doc.id, doc.content_key, args)
         if key in known:
             known.move_to_end(key)
             return known[key]
