@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import queue
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -163,10 +164,13 @@ class LocalEventPool:
     """`processes` forked workers; each builds its router (and loads the dictionaries its
     events need) on its first task and keeps it until the pool closes.
 
-    An event goes back to the worker that had it before (its documents' quotes and terms
-    are remembered there, `framing.common.per_document`) unless that worker already has
-    `AFFINITY_SLACK` more of the day's work than the least loaded one; new events go to the
-    least loaded worker, largest first."""
+    Each day is planned first: an event goes back to the worker that had it before (its
+    documents' quotes, terms and figures are remembered there, `framing.common.per_document`)
+    unless that worker already has `AFFINITY_SLACK` more of the day's work than the least
+    loaded one; new events go to the least loaded worker, largest first. A plan is a guess
+    (an event's cost is not its size alone), so a worker that runs out of planned work takes
+    the last planned event of the one with most left; each worker holds `PREFETCH` tasks at
+    a time."""
 
     def __init__(self, config: Config, router_cache: Path | None, processes: int) -> None:
         context = multiprocessing.get_context("fork")
@@ -176,21 +180,48 @@ class LocalEventPool:
         self._home: dict[str, int] = {}  # event id -> the worker that last had it
 
     def run(self, tasks: Sequence[EventTask]) -> list[EventResult]:
+        plans = self._plan(tasks)
+        done: queue.SimpleQueue = queue.SimpleQueue()
+        out: list[EventResult | None] = [None] * len(tasks)
+        running = 0
+
+        def submit(worker: int) -> bool:
+            source = plans[worker] or max(plans, key=len)
+            if not source:
+                return False
+            i = source.pop(0) if source is plans[worker] else source.pop()
+            self._home[tasks[i].event.id] = worker
+            self._workers[worker].apply_async(
+                _worker_task, (tasks[i],),
+                callback=lambda result, i=i, w=worker: done.put((i, w, result, None)),
+                error_callback=lambda exc, i=i, w=worker: done.put((i, w, None, exc)))
+            return True
+
+        for worker in range(len(self._workers)):
+            for _ in range(PREFETCH):
+                running += submit(worker)
+        while running:
+            i, worker, result, error = done.get()
+            running -= 1
+            if error is not None:
+                raise error
+            out[i] = result
+            running += submit(worker)
+        return out  # type: ignore[return-value]
+
+    def _plan(self, tasks: Sequence[EventTask]) -> list[list[int]]:
+        """Task indices per worker, largest first."""
         weights = [_weight(t) for t in tasks]
         slack = AFFINITY_SLACK * sum(weights) / len(self._workers)
         load = [0] * len(self._workers)
-        pending = []
+        plans: list[list[int]] = [[] for _ in self._workers]
         for i in sorted(range(len(tasks)), key=lambda i: (-weights[i], i)):
             least = min(range(len(load)), key=lambda w: (load[w], w))
             home = self._home.get(tasks[i].event.id)
             worker = home if home is not None and load[home] - load[least] <= slack else least
             load[worker] += weights[i]
-            self._home[tasks[i].event.id] = worker
-            pending.append((i, self._workers[worker].apply_async(_worker_task, (tasks[i],))))
-        out: list[EventResult | None] = [None] * len(tasks)
-        for i, result in pending:
-            out[i] = result.get()
-        return out  # type: ignore[return-value]
+            plans[worker].append(i)
+        return plans
 
     def close(self) -> None:
         for worker in self._workers:
@@ -198,6 +229,7 @@ class LocalEventPool:
             worker.join()
 
 
+PREFETCH = 2  # tasks a worker holds: one running, one ready (pickled, sent)
 AFFINITY_SLACK = 0.1  # of a worker's fair share of the day's segments
 
 

@@ -40,6 +40,7 @@ from pipeline.framing.facts import (
     CROSS_LANG_COSINE,
     CROSS_LANG_MARGIN,
     FactMatch,
+    Stacks,
     best_match,
     coverage_lists,
     fact_list,
@@ -133,14 +134,15 @@ def _frame_event(event: Event, docs: dict[str, Document], config: Config,
     facts = fact_list(event, config.langs[0])
     fact_ids = [f for f, _ in facts]
     per_doc: dict[str, dict[str, FactMatch]] = {}
+    stacks: Stacks = {}
     for doc in comparable:
-        per_doc[doc.id] = {f: match_fact(s, doc, docs, config.paraphrase_similarity)
+        per_doc[doc.id] = {f: match_fact(s, doc, docs, config.paraphrase_similarity, stacks)
                            for f, s in facts}
     for doc in copy_docs:  # a copy is credited with what its own sentences state, never
         # with its original's facts through the copy link (a wrong link would credit a
         # document with another article's facts)
         if doc.content_segments:
-            per_doc[doc.id] = {f: match_fact(s, doc, docs, config.paraphrase_similarity)
+            per_doc[doc.id] = {f: match_fact(s, doc, docs, config.paraphrase_similarity, stacks)
                                for f, s in facts}
 
     # quotes, figures, words

@@ -179,7 +179,14 @@ def _zh_name(text: str, start: int, end: int, kind: str) -> Actor:
     return Actor(start, end, f"name:{word}", word, kind, word)
 
 
-def _cjk_names(text: str, lang: str) -> list[Actor]:
+# sentences whose segmenter names are kept: one sentence is read for its names by the
+# summary's fact lines, the headline comparison, quotes and terms, and again each day its
+# event is shown (a segmenter pass is 1-2 ms; a kept sentence ~1 KB)
+SENTENCES_KEPT = 32_768
+
+
+@lru_cache(maxsize=SENTENCES_KEPT)
+def _cjk_names(text: str, lang: str) -> tuple[Actor, ...]:
     """Names a word segmenter tags (jieba nr/nt/ns, Sudachi 人名/組織名/地名, Kiwi NNP)."""
     out: list[Actor] = []
     if lang == "zh":
@@ -219,7 +226,7 @@ def _cjk_names(text: str, lang: str) -> list[Actor]:
                 kind = "PERSON" if re.match(r"\s?(대통령|부통령|장관|총리|대변인|의원|씨|위원장)", after) \
                     else "NAME"
                 out.append(Actor(tok.start, tok.start + tok.len, f"name:{word}", word, kind, word))
-    return out
+    return tuple(out)
 
 
 def actor_spans(text: str, lang: str, aliases: dict[str, Actor] | None = None,

@@ -50,7 +50,16 @@ STATUS_ORDER = ("cited", "paraphrase", "differs", "weak", "omitted", "unknown")
 CARRIED = ("cited", "paraphrase")
 
 
-def _vectors(doc: Document) -> tuple[list[int], np.ndarray | None]:
+Stacks = dict[str, tuple[list[int], "np.ndarray | None"]]  # document id -> its vectors
+
+
+def _vectors(doc: Document, stacks: Stacks | None = None) -> tuple[list[int], np.ndarray | None]:
+    """A document's content-sentence indices and their vectors stacked; with `stacks`, each
+    document is stacked once per event (every fact is matched against every document)."""
+    if stacks is not None:
+        if doc.id not in stacks:
+            stacks[doc.id] = _vectors(doc)
+        return stacks[doc.id]
     rows = [(i, s.vector) for i, s in doc.content_segments if s.vector is not None]
     if not rows:
         return [], None
@@ -92,7 +101,7 @@ class FactMatch:
 
 
 def match_fact(fact: SummarySentence, doc: Document, docs: dict[str, Document],
-               same_lang_cosine: float) -> FactMatch:
+               same_lang_cosine: float, stacks: Stacks | None = None) -> FactMatch:
     """Does `doc` state the fact? Cited by the summary; else its best sentence against each
     cited source passes the same-language (cosine + mutual best) or cross-language (cosine
     floor + margin + mutual best) test; a match whose amounts all differ is `differs`."""
@@ -106,7 +115,7 @@ def match_fact(fact: SummarySentence, doc: Document, docs: dict[str, Document],
             ref = docs[first.document].segments[first.segment].vector
             sim = float(seg.vector @ ref) if ref is not None else None
         return FactMatch("cited", doc.id, src.segment, sim)
-    indices, matrix = _vectors(doc)
+    indices, matrix = _vectors(doc, stacks)
     if matrix is None:
         return FactMatch("unknown", doc.id)
     best: tuple[float, float, int, Segment, Segment, int] | None = None
@@ -121,7 +130,7 @@ def match_fact(fact: SummarySentence, doc: Document, docs: dict[str, Document],
         j = int(np.argmax(sims))
         cos = float(sims[j])
         target = doc.segments[indices[j]]
-        own_idx, own = _vectors(source_doc)
+        own_idx, own = _vectors(source_doc, stacks)
         others = own[[k for k, i in enumerate(own_idx) if i != src.segment]] \
             if own is not None else np.zeros((0, matrix.shape[1]), np.float32)
         back = others @ target.vector if len(others) else np.zeros(0)

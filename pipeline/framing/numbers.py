@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.claims import amounts
 from pipeline.framing.actors import display_name, glossary_patterns, glossary_spans
-from pipeline.framing.common import CJK, cjk_lang, english_lemma, stop_words
+from pipeline.framing.common import CJK, cjk_lang, english_lemma, per_document, stop_words
 from pipeline.lang.numbers import cjk_numbers_to_english
 from pipeline.lang.scripts import HIRAGANA
 from pipeline.model import Document
@@ -226,6 +226,7 @@ def sentence_mentions(text: str, lang: str) -> list[Mention]:
     return out
 
 
+@per_document
 def document_mentions(doc: Document, outlet: str) -> list[Mention]:
     """Every comparable figure of a document's content sentences."""
     return [replace(m, document=doc.id, segment=index, lang=seg.lang, outlet=outlet,

@@ -24,9 +24,11 @@ from pipeline.summarize.abstractive import (
 )
 from pipeline.summarize.check import check_translation
 from pipeline.summarize.extractive import (
+    Reading,
     Selected,
     headline,
     lead_sentences,
+    read_candidates,
     select,
     summary_text,
 )
@@ -269,11 +271,16 @@ def summarize_event(event: Event, docs: dict[str, Document], config: Config,
         event.notes.append(f"{LIMIT_NOTE}: {len(members)} documents, the summary and framing "
                            f"read the {config.max_event_documents} most central")
         members = members[:config.max_event_documents]
+    readings: dict[tuple[str, ...], Reading | None] = {}  # by the documents read
     for out in config.langs:  # `out` names the script too (zh-TW); `lang` the language
         lang = base_lang(out)
         readers = with_editions(members, event, docs, lang)
+        key = tuple(d.id for d in readers)
+        if key not in readings:
+            readings[key] = read_candidates(readers, config.paraphrase_similarity)
         picked = select(readers, config.summary_min, config.summary_max,
-                        config.paraphrase_similarity, lang, config.summary_budget(out))
+                        config.paraphrase_similarity, lang, config.summary_budget(out),
+                        readings[key]) if readings[key] is not None else []
         if not picked:
             picked = lead_sentences(readers, config.summary_min, config.summary_budget(out),
                                     lang)

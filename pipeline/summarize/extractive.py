@@ -58,7 +58,6 @@ class Candidate:
     index: int
     seg: Segment
     vector: np.ndarray
-    score: float = 0.0
     previous: int | None = None  # the candidate just before it in the same paragraph
 
     def source(self) -> Source:
@@ -223,11 +222,12 @@ def _mutual_best(sim: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return best & best.T
 
 
-def score_candidates(cands: list[Candidate], paraphrase: float,
-                     prefer_lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Set `score` on each candidate; return the similarity matrix and `paraphrases`."""
+def base_scores(cands: list[Candidate],
+                paraphrase: float) -> tuple[list[float], np.ndarray, np.ndarray, np.ndarray]:
+    """Each candidate's score before the output language's bonus (`LANG_BONUS`), the
+    similarity matrix and `paraphrases`."""
     if any(c.vector is None for c in cands):
-        return _score_by_position(cands, prefer_lang)
+        return _base_by_position(cands)
     matrix = np.vstack([c.vector for c in cands])
     centroid = normalise(matrix.mean(axis=0))[0]
     sim = matrix @ matrix.T
@@ -236,31 +236,31 @@ def score_candidates(cands: list[Candidate], paraphrase: float,
     lead: dict[str, int] = {}
     for cand in cands:
         lead.setdefault(cand.doc.id, cand.seg.paragraph)  # candidates come in text order
+    base = []
     for i, cand in enumerate(cands):
         support = len({c.doc.id for j, c in enumerate(cands) if supports[i, j]})
         title = titles.get(cand.doc.id)
-        cand.score = (
+        base.append(
             float(matrix[i] @ centroid)
             + (TITLE_WEIGHT * float(matrix[i] @ title) if title is not None else 0.0)
             + SUPPORT_BONUS * support
             + (LEAD_BONUS if cand.seg.paragraph == lead[cand.doc.id] else 0.0)
-            + (LANG_BONUS if cand.seg.lang == prefer_lang else 0.0)
         )
-    return sim, redundant, supports
+    return base, sim, redundant, supports
 
 
-def _score_by_position(cands: list[Candidate],
-                       prefer_lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _base_by_position(
+        cands: list[Candidate]) -> tuple[list[float], np.ndarray, np.ndarray, np.ndarray]:
     """One article without sentence vectors (`Config.sentence_vectors = "multi"`): news puts
     its most important sentences first, so earlier sentences score higher; coverage still
     picks the facts. No sentence is taken for a paraphrase of another."""
     rank: dict[str, int] = {}
+    base = []
     for cand in cands:
         k = rank[cand.doc.id] = rank.get(cand.doc.id, -1) + 1
-        cand.score = (1.0 + TITLE_WEIGHT - POSITION_STEP * k
-                      + (LANG_BONUS if cand.seg.lang == prefer_lang else 0.0))
+        base.append(1.0 + TITLE_WEIGHT - POSITION_STEP * k)
     none = np.zeros((len(cands), len(cands)), dtype=bool)
-    return np.eye(len(cands)), none, none.copy()
+    return base, np.eye(len(cands)), none, none.copy()
 
 
 FACT_KINDS = ("num:", "person:", "org:")  # entity keys that are the same in every language
@@ -291,22 +291,51 @@ class Selected:
     sources: list[Source]
 
 
-def select(docs: list[Document], low: int, high: int, paraphrase: float,
-           prefer_lang: str, budget: float = math.inf) -> list[Selected]:
-    """Central sentences that add new facts, within `budget` characters of `prefer_lang`
-    (at least `low` sentences when there are that many, at most `high`); each cites every
-    document that states it."""
+@dataclass
+class Reading:
+    """What `select` reads from a list of documents whatever the output language: the
+    candidates, their scores before the language bonus, how alike they are, the concepts
+    each states and their weights. A summary in each output language reads the same
+    documents (unless an outlet's own edition joins them), so it is read once."""
+
+    cands: list[Candidate]
+    base: list[float]
+    sim: np.ndarray
+    redundant: np.ndarray
+    supports: np.ndarray
+    found: list[set[str]]
+    weight: dict[str, float]
+
+
+def read_candidates(docs: list[Document], paraphrase: float) -> Reading | None:
     cands = candidates(docs)
     if not cands and len(docs) == 1:  # one article not embedded sentence by sentence
         cands = candidates(docs, vectors=False)
     if not cands:
+        return None
+    base, sim, redundant, supports = base_scores(cands, paraphrase)
+    found = [concepts(c.seg) for c in cands]
+    return Reading(cands, base, sim, redundant, supports, found,
+                   concept_weights(found, [c.doc.id for c in cands]))
+
+
+def select(docs: list[Document], low: int, high: int, paraphrase: float,
+           prefer_lang: str, budget: float = math.inf,
+           reading: Reading | None = None) -> list[Selected]:
+    """Central sentences that add new facts, within `budget` characters of `prefer_lang`
+    (at least `low` sentences when there are that many, at most `high`); each cites every
+    document that states it. `reading`: `read_candidates(docs, paraphrase)`, when the
+    caller has it already."""
+    reading = reading or read_candidates(docs, paraphrase)
+    if reading is None:
         return []
-    sim, redundant, supports = score_candidates(cands, paraphrase, prefer_lang)
+    cands, sim, redundant, found, weight = (reading.cands, reading.sim, reading.redundant,
+                                            reading.found, reading.weight)
+    score = [b + (LANG_BONUS if c.seg.lang == prefer_lang else 0.0)
+             for b, c in zip(reading.base, cands)]
     allowed = foreign_allowed(cands, prefer_lang)
     native = [c.seg.lang == prefer_lang for c in cands]
     foreign_cap = MAX_FOREIGN if any(native) else len(cands)
-    found = [concepts(c.seg) for c in cands]
-    weight = concept_weights(found, [c.doc.id for c in cands])
     cost = [max(output_chars(summary_text(c.seg.text), c.seg.lang, prefer_lang), 1.0)
             for c in cands]
     chosen: list[int] = []
@@ -324,7 +353,7 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
             break
         rate = {i: gains[i] / cost[i] ** COST_EXPONENT for i in open_}
         top = max(rate.values()) or 1.0
-        value = {i: MMR_LAMBDA * (cands[i].score + COVERAGE_WEIGHT * rate[i] / top)
+        value = {i: MMR_LAMBDA * (score[i] + COVERAGE_WEIGHT * rate[i] / top)
                  - (1 - MMR_LAMBDA) * max((sim[i, j] for j in chosen), default=0.0)
                  for i in open_}
         best = max(open_, key=lambda i: (value[i], -i))
@@ -333,7 +362,7 @@ def select(docs: list[Document], low: int, high: int, paraphrase: float,
         used += cost[best]
     order = {doc.id: rank for rank, doc in enumerate(docs)}
     chosen.sort(key=lambda i: (order[cands[i].doc.id], cands[i].index))
-    return [Selected(cands[i], _sources(i, cands, sim, supports)) for i in chosen]
+    return [Selected(cands[i], _sources(i, cands, sim, reading.supports)) for i in chosen]
 
 
 def _sources(i: int, cands: list[Candidate], sim: np.ndarray,
