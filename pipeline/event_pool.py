@@ -165,7 +165,7 @@ class LocalEventPool:
     events need) on its first task and keeps it until the pool closes.
 
     Each day is planned first: an event goes back to the worker that had it before (its
-    documents' quotes, terms and figures are remembered there, `framing.common.per_document`)
+    documents' quotes, terms and figures are remembered there, `model.per_document`)
     unless that worker already has `AFFINITY_SLACK` more of the day's work than the least
     loaded one; new events go to the least loaded worker, largest first. A plan is a guess
     (an event's cost is not its size alone), so a worker that runs out of planned work takes

@@ -7,8 +7,11 @@ JSON, Markdown and HTML are rendered from (see `pipeline.render`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 SCHEMA = "newsdigest/digest@1"
 
@@ -112,6 +115,31 @@ class Document:
             counts[seg.lang] = counts.get(seg.lang, 0) + len(seg.text)
         counts.pop("und", None)
         return max(sorted(counts), key=counts.__getitem__) if counts else "und"
+
+
+T = TypeVar("T")
+KNOWN_DOCUMENTS = 4096  # texts remembered by each `per_document` reading
+
+
+def per_document(read: Callable[..., T]) -> Callable[..., T]:
+    """`read(doc, *args)` remembered for the last `KNOWN_DOCUMENTS` documents: a batch
+    reads a document again on each day of its window (translations among documents) and
+    frames its event again on each day it grows, and these readings depend on a document's
+    text and content segments alone. The answer is shared: callers must not change it."""
+    known: OrderedDict[tuple, T] = OrderedDict()
+
+    @functools.wraps(read)
+    def remembered(doc: Document, *args) -> T:
+        key = (doc.id, doc.content_key, args)
+        if key in known:
+            known.move_to_end(key)
+            return known[key]
+        found = known[key] = read(doc, *args)
+        if len(known) > KNOWN_DOCUMENTS:
+            known.popitem(last=False)
+        return found
+
+    return remembered
 
 
 @dataclass

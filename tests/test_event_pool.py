@@ -12,9 +12,8 @@ import pytest
 from pipeline.compose import summarise_events
 from pipeline.config import Config
 from pipeline.event_pool import LocalEventPool, event_documents
-from pipeline.framing.common import per_document
 from pipeline.ingest import read_inputs
-from pipeline.model import digest_to_dict
+from pipeline.model import digest_to_dict, per_document
 from pipeline.stages import StageClock
 from tests.conftest import SEEDS
 

@@ -25,7 +25,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from pipeline.dedup.text import is_cjk_text, normalise_text, shingles
-from pipeline.model import Document, publication_order
+from pipeline.model import Document, per_document, publication_order
 
 NUM_PERM = 128
 CANDIDATE_JACCARD = 0.2  # LSH bands tuned this low so trimmed copies (J ≈ size ratio) are found
@@ -40,6 +40,7 @@ class _Print:
     minhash: MinHash
 
 
+@per_document
 def copy_text(doc: Document) -> str:
     """The body sentences, with the title in front when the body alone is too short to
     tell a copy from a quote (a two-line brief); the title when there is nothing else."""

@@ -17,10 +17,10 @@ from typing import Any
 
 from pipeline.claims import amounts
 from pipeline.framing.actors import display_name, glossary_patterns, glossary_spans
-from pipeline.framing.common import CJK, cjk_lang, english_lemma, per_document, stop_words
+from pipeline.framing.common import CJK, cjk_lang, english_lemma, stop_words
 from pipeline.lang.numbers import cjk_numbers_to_english
 from pipeline.lang.scripts import HIRAGANA
-from pipeline.model import Document
+from pipeline.model import Document, per_document
 from pipeline.summarize.extractive import display_text
 from pipeline.tokens import tokenize
 

@@ -22,10 +22,10 @@ from pipeline.framing.actors import (
     english_names,
     glossary_spans,
 )
-from pipeline.framing.common import CJK, cjk_lang, per_document
+from pipeline.framing.common import CJK, cjk_lang
 from pipeline.lang.analysers import jieba
 from pipeline.lang.scripts import HAN, HANGUL, KATAKANA
-from pipeline.model import Document
+from pipeline.model import Document, per_document
 from pipeline.summarize.extractive import display_text
 
 QUOTE_MIN_WORDS = 3  # a quotation alone attributes speech only when it is this long

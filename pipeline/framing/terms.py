@@ -20,14 +20,13 @@ from pipeline.framing.common import (
     CJK,
     cjk_lang,
     english_lemma,
-    per_document,
     rounded,
     stop_words,
 )
 from pipeline.framing.quotes import EN_SPEECH
 from pipeline.lang.analysers import jieba_posseg, kiwi, sudachi_tokenizer
 from pipeline.lang.scripts import HAN, KANA
-from pipeline.model import Document, Segment
+from pipeline.model import Document, Segment, per_document
 from pipeline.summarize.extractive import display_text
 
 TOP_TERMS = 8
