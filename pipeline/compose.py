@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.backends import describe_backends
 from pipeline.config import Config
-from pipeline.event_pool import EventPool, EventTask, apply_result, event_documents
+from pipeline.event_pool import EventPool, EventTask, Running, apply_result, event_documents
 from pipeline.framing import frame_event
 from pipeline.model import Digest, Document, Event
 from pipeline.network import network_uses
@@ -27,20 +27,50 @@ def summarise_events(events: Iterable[Event], by_id: dict[str, Document], config
     (`events` may be a progress bar's iterator). With a `pool` (`pipeline.event_pool`) the
     events are its partitions, run on its workers; the stage clock then splits the wall
     time between summaries and framing as the workers' own times split."""
+    start_summaries(events, by_id, config, router, generator, clock, pool).finish()
+
+
+class Summarising:
+    """Events on a pool: `finish` waits for them and puts what the workers made onto the
+    caller's events and documents. Between the two the caller may do other work (a batch
+    clusters its next day, writes its previous one); the stage clock counts only the time
+    spent here, so the stage figures still add up to the wall time."""
+
+    def __init__(self, events: list[Event], by_id: dict[str, Document], clock: StageClock,
+                 running: Running | None = None, spent: float = 0.0) -> None:
+        self.events, self.by_id, self.clock = events, by_id, clock
+        self.running, self.spent = running, spent
+
+    def finish(self) -> None:
+        if self.running is None:
+            return
+        start = time.perf_counter()
+        results = self.running.results()
+        self.running = None
+        for event, result in zip(self.events, results):
+            apply_result(result, event, self.by_id)
+        self.clock.share(self.spent + time.perf_counter() - start, [r.seconds for r in results])
+
+
+def start_summaries(events: Iterable[Event], by_id: dict[str, Document], config: Config,
+                    router: TranslationRouter, generator: GuardedGenerator | None,
+                    clock: StageClock | None = None,
+                    pool: EventPool | None = None) -> Summarising:
+    """`summarise_events` begun: on a pool the events are sent (as they are now) and this
+    returns at once; without one (or with an LLM generator, `pipeline.event_pool`) they are
+    summarised here before it returns."""
     clock = clock or StageClock()
     events = list(events)
     if pool is not None and generator is None and len(events) > 1:
         start = time.perf_counter()
-        results = pool.run([EventTask(e, event_documents(e, by_id)) for e in events])
-        for event, result in zip(events, results):
-            apply_result(result, event, by_id)
-        clock.share(time.perf_counter() - start, [r.seconds for r in results])
-        return
+        running = pool.start([EventTask(e, event_documents(e, by_id)) for e in events])
+        return Summarising(events, by_id, clock, running, time.perf_counter() - start)
     for event in events:
         with clock("summaries"):
             summarize_event(event, by_id, config, router, generator)
         with clock("framing"):
             event.framing = frame_event(event, by_id, config, router)
+    return Summarising(events, by_id, clock)
 
 
 def build_digest(documents: Sequence[Document], events: Sequence[Event], config: Config,

@@ -21,7 +21,9 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import pickle
 import queue
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -51,12 +53,32 @@ class EventResult:
     worker: int = 0  # the process that ran it (its pid)
 
 
+class Running(Protocol):
+    def results(self) -> list[EventResult]:
+        """Wait for every task; results in task order (a task's error is raised here)."""
+        ...
+
+
 class EventPool(Protocol):
-    """Runs `summarise_task` over tasks, results in task order."""
+    """Runs `summarise_task` over tasks. `start` returns at once: the tasks are copied as
+    they are when it is called, so the caller may go on with other work (and change its
+    documents) while they run; `run` waits."""
+
+    def start(self, tasks: Sequence[EventTask]) -> Running: ...
 
     def run(self, tasks: Sequence[EventTask]) -> list[EventResult]: ...
 
     def close(self) -> None: ...
+
+
+@dataclass
+class Finished:
+    """Tasks already run (a pool that runs them when started)."""
+
+    done: list[EventResult]
+
+    def results(self) -> list[EventResult]:
+        return self.done
 
 
 def event_documents(event: Event, by_id: dict[str, Document]) -> dict[str, Document]:
@@ -152,6 +174,10 @@ def _start_worker(config: Config, router_cache: Path | None) -> None:
     _WORKER["config"], _WORKER["cache"] = config, router_cache
 
 
+def _worker_blob(blob: bytes) -> EventResult:
+    return _worker_task(pickle.loads(blob))
+
+
 def _worker_task(task: EventTask) -> EventResult:
     if "router" not in _WORKER:  # built on first use: an idle worker stays small
         from pipeline.backends import build_router
@@ -178,36 +204,19 @@ class LocalEventPool:
                                       initargs=(config, router_cache))
                          for _ in range(processes)]
         self._home: dict[str, int] = {}  # event id -> the worker that last had it
+        self._feeding: _Feeding | None = None
+
+    def start(self, tasks: Sequence[EventTask]) -> Running:
+        """The tasks pickled now (the caller's later changes do not reach them) and fed to
+        the workers by a thread of this process."""
+        if self._feeding is not None:
+            self._feeding.results()  # one day at a time: its stealing moves events' homes
+        blobs = [pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL) for t in tasks]
+        self._feeding = _Feeding(self, blobs, [t.event.id for t in tasks], self._plan(tasks))
+        return self._feeding
 
     def run(self, tasks: Sequence[EventTask]) -> list[EventResult]:
-        plans = self._plan(tasks)
-        done: queue.SimpleQueue = queue.SimpleQueue()
-        out: list[EventResult | None] = [None] * len(tasks)
-        running = 0
-
-        def submit(worker: int) -> bool:
-            source = plans[worker] or max(plans, key=len)
-            if not source:
-                return False
-            i = source.pop(0) if source is plans[worker] else source.pop()
-            self._home[tasks[i].event.id] = worker
-            self._workers[worker].apply_async(
-                _worker_task, (tasks[i],),
-                callback=lambda result, i=i, w=worker: done.put((i, w, result, None)),
-                error_callback=lambda exc, i=i, w=worker: done.put((i, w, None, exc)))
-            return True
-
-        for worker in range(len(self._workers)):
-            for _ in range(PREFETCH):
-                running += submit(worker)
-        while running:
-            i, worker, result, error = done.get()
-            running -= 1
-            if error is not None:
-                raise error
-            out[i] = result
-            running += submit(worker)
-        return out  # type: ignore[return-value]
+        return self.start(tasks).results()
 
     def _plan(self, tasks: Sequence[EventTask]) -> list[list[int]]:
         """Task indices per worker, largest first."""
@@ -224,9 +233,65 @@ class LocalEventPool:
         return plans
 
     def close(self) -> None:
+        if self._feeding is not None:
+            self._feeding.thread.join()
         for worker in self._workers:
             worker.close()
             worker.join()
+
+
+class _Feeding:
+    """One `start`: a thread that keeps each worker `PREFETCH` tasks ahead, taking from
+    the busiest plan when a worker's own runs out, and collects the results."""
+
+    def __init__(self, pool: LocalEventPool, blobs: list[bytes], event_ids: list[str],
+                 plans: list[list[int]]) -> None:
+        self.pool, self.blobs, self.event_ids, self.plans = pool, blobs, event_ids, plans
+        self.out: list[EventResult | None] = [None] * len(blobs)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._feed, name="event-pool-feed", daemon=True)
+        self.thread.start()
+
+    def results(self) -> list[EventResult]:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.out  # type: ignore[return-value]
+
+    def _submit(self, worker: int, done: queue.SimpleQueue) -> bool:
+        plans = self.plans
+        source = plans[worker] or max(plans, key=len)
+        if not source:
+            return False
+        i = source.pop(0) if source is plans[worker] else source.pop()
+        self.pool._home[self.event_ids[i]] = worker
+        self.pool._workers[worker].apply_async(
+            _worker_blob, (self.blobs[i],),
+            callback=lambda result, i=i, w=worker: done.put((i, w, result, None)),
+            error_callback=lambda exc, i=i, w=worker: done.put((i, w, None, exc)))
+        return True
+
+    def _feed(self) -> None:
+        try:
+            self._feed_all()
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller by `results`
+            self.error = self.error or exc
+
+    def _feed_all(self) -> None:
+        done: queue.SimpleQueue = queue.SimpleQueue()
+        running = 0
+        for worker in range(len(self.pool._workers)):
+            for _ in range(PREFETCH):
+                running += self._submit(worker, done)
+        while running:
+            i, worker, result, error = done.get()
+            running -= 1
+            if error is not None:
+                self.error = self.error or error
+                self.plans = [[] for _ in self.plans]  # let the running ones finish, no more
+                continue
+            self.out[i] = result
+            running += self._submit(worker, done)
 
 
 PREFETCH = 2  # tasks a worker holds: one running, one ready (pickled, sent)
@@ -259,6 +324,11 @@ class RayEventPool:
 
         remote = ray.remote(num_cpus=1)(_EventActor)
         self._pool = ActorPool([remote.remote(config, router_cache) for _ in range(actors)])
+
+    def start(self, tasks: Sequence[EventTask]) -> Running:
+        """Run now: the actor pool sends a task's arguments only when an actor is free, and
+        by then the caller could have changed its documents."""
+        return Finished(self.run(tasks))
 
     def run(self, tasks: Sequence[EventTask]) -> list[EventResult]:
         return list(self._pool.map(lambda actor, task: actor.run.remote(task), list(tasks)))

@@ -50,6 +50,11 @@ class _Watched:
     def __init__(self, pool) -> None:
         self.pool, self.workers = pool, set()
 
+    def start(self, tasks):
+        from pipeline.event_pool import Finished
+
+        return Finished(self.run(tasks))
+
     def run(self, tasks):
         results = self.pool.run(tasks)
         self.workers |= {r.worker for r in results}

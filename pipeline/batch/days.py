@@ -8,6 +8,11 @@ days are read again in date order and each goes through the same event steps as 
 - a digest of the day: every event with a document or copy dated that day, as known at the
   end of that day (what `newsdigest run --date DAY` says over the same input), written
   atomically and then recorded in the checkpoint with the hash of its JSON.
+With an event pool the days overlap: while a day's events are summarised on the pool's
+workers, this process clusters the next day, and it writes the day's digest while the next
+day's events are on the pool (clustering reads no summary; a task is a copy of its event and
+documents taken when it is sent). A restart clusters every day again and rewrites only
+digests whose hash is not recorded, so the order of writing changes nothing on disk.
 Documents older than the window leave memory; an event's older members are read back from
 the checkpoint when it grows; closed events and stories keep only their ids and members
 (their vector and term sums go to the checkpoint, read again only by the undated step), and
@@ -20,17 +25,18 @@ import ctypes
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.batch.state import BatchState
 from pipeline.cluster import STATUS_RULES, document_status
 from pipeline.cluster.stream import EventStream, _Group
-from pipeline.compose import build_digest, summarise_events
+from pipeline.compose import Summarising, build_digest, start_summaries
 from pipeline.config import Config
 from pipeline.corpus import UNDATED, EventSteps, FamilyTerms, PassResult, date_of
 from pipeline.daily import Window, rank_events
 from pipeline.event_pool import EventPool
-from pipeline.model import Document, digest_to_dict
+from pipeline.model import Document, Event, digest_to_dict
 from pipeline.render.files import write_digest
 from pipeline.run import summary_sources
 from pipeline.stages import StageClock
@@ -58,6 +64,7 @@ class DayStage:
         self.event_of: dict[str, str] = {}  # kept id -> event id
         self.group_by_id: dict[str, _Group] = {}
         self.written: list[str] = []
+        self._pending: _Day | None = None  # a day whose events are on the pool
 
     @property
     def stream(self) -> EventStream:
@@ -106,9 +113,21 @@ class DayStage:
                 touched.add(self.event_of[root])
             doc.event = self.event_of.get(root)
         self.window[day] = docs
+        previous, self._pending = self._pending, None
+        if previous is not None:  # its events back from the pool while this day clustered
+            previous.summaries.finish()
         if touched:
-            self._write_day(day, docs, sorted(touched))
+            self._pending = self._start_day(day, docs, sorted(touched))
+        if previous is not None:  # written while this day's events are on the pool
+            self._write_day(previous)
         release_freed_memory()
+
+    def finish(self) -> None:
+        """The last day's digest (each day's is written during the next day)."""
+        previous, self._pending = self._pending, None
+        if previous is not None:
+            previous.summaries.finish()
+            self._write_day(previous)
 
     def _forget_before(self, date: dt.date | None) -> None:
         if date is None:
@@ -127,12 +146,14 @@ class DayStage:
             doc.event = self.event_of.get(self.result.root(doc.id))
         return found, loaded
 
-    def _write_day(self, day: str, docs: list[Document], event_ids: list[str]) -> None:
+    def _start_day(self, day: str, docs: list[Document], event_ids: list[str]) -> _Day:
+        """The day's events, their sentence vectors, and their summaries begun (on the pool,
+        `compose.start_summaries`)."""
         folder = self.out_dir / "days" / day
         sha_before = self.state.day_sha(day)
         if sha_before is not None and _file_sha(folder / "digest.json") == sha_before:
-            self.written.append(day)
-            return  # finished before a restart: the same inputs give the same digest
+            # finished before a restart: the same inputs give the same digest
+            return _Day(day, [], {}, [], Summarising([], {}, self.clock), written=True)
         groups = [self.group_by_id[e] for e in event_ids]
         folded = {g.id: self.steps.folded(g) for g in groups}
         member_ids = sorted({m for g in groups for m in g.members}
@@ -147,16 +168,25 @@ class DayStage:
         events = [self.steps.event(g, by_id) for g in groups]
         with self.clock("sentence vectors"):
             self.embed_sentences(summary_sources(events, by_id, self.config))
-        summarise_events(events, by_id, self.config, self.router, self.generator, self.clock,
-                         self.pool)
+        summaries = start_summaries(events, by_id, self.config, self.router, self.generator,
+                                    self.clock, self.pool)
+        shown = sorted({d.id for d in docs} | set(member_ids))
+        return _Day(day, events, by_id, shown, summaries)
+
+    def _write_day(self, pending: _Day) -> None:
+        """Rank, digest, files, checkpoint: what a day shows, once its events are back."""
+        day, events, by_id = pending.day, pending.events, pending.by_id
+        if pending.written:
+            self.written.append(day)
+            return
+        folder = self.out_dir / "days" / day
         # ranked as a daily run ranks the same day: sources, then recency in the day
         window = Window.of(date=dt.date.fromisoformat(day)) if day != UNDATED else None
         with self.clock("rank"):
             events = rank_events(events, by_id, window)
-        shown = sorted({d.id for d in docs} | set(member_ids))
         with self.clock("digest"):
-            digest = build_digest([by_id[i] for i in shown], events, self.config, self.router,
-                                  self.generator,
+            digest = build_digest([by_id[i] for i in pending.shown], events, self.config,
+                                  self.router, self.generator,
                                   clustering={"rules": dict(STATUS_RULES), "day": day})
             data = digest_to_dict(digest)
         with self.clock("render"):
@@ -173,6 +203,19 @@ class DayStage:
                 "documents": event["documents"], "copies": event["copies"],
                 "outlets": event["outlets"], "independent_sources": event["independent_sources"],
                 "title": event["title"]}
+
+
+@dataclass
+class _Day:
+    """A day between `_start_day` and `_write_day`: its events (summaries under way), the
+    documents they read, and the ids the digest shows."""
+
+    day: str
+    events: list[Event]
+    by_id: dict[str, Document]
+    shown: list[str]
+    summaries: Summarising
+    written: bool = False  # its digest is on disk already (a restart)
 
 
 def release_freed_memory() -> None:

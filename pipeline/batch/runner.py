@@ -163,6 +163,7 @@ def _run(inputs: Sequence[str | Path], out_dir: Path, config: Config, state: Bat
     for n, day in enumerate(days, 1):
         stage.run_day(day)
         show("days", n, len(days))
+    stage.finish()
     summary.seconds["days"] = time.perf_counter() - start
     summary.stage_seconds = clock.ordered()
     summary.encoder_seconds = getattr(embedder, "encoder_seconds", 0.0)
