@@ -209,8 +209,8 @@ class LocalEventPool:
     def start(self, tasks: Sequence[EventTask]) -> Running:
         """The tasks pickled now (the caller's later changes do not reach them) and fed to
         the workers by a thread of this process."""
-        if self._feeding is not None:
-            self._feeding.results()  # one day at a time: its stealing moves events' homes
+        if self._feeding is not None:  # one day at a time: its stealing moves events' homes
+            self._feeding.thread.join()  # (its error, if any, was its caller's to collect)
         blobs = [pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL) for t in tasks]
         self._feeding = _Feeding(self, blobs, [t.event.id for t in tasks], self._plan(tasks))
         return self._feeding

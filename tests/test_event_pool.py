@@ -83,6 +83,35 @@ def test_a_pool_gives_the_serial_digest(seed_events):
     assert set(clock.seconds) == {"summaries", "framing"}
 
 
+def test_a_day_on_the_pool_is_a_copy_and_a_failed_event_is_raised_when_collected(seed_events):
+    """`start` returns at once with the tasks as they were when sent: the driver changes its
+    documents meanwhile (a batch clusters its next day) and the workers never see it. An
+    event that fails is raised when the day is collected, and the pool takes the next day."""
+    from pipeline.event_pool import EventTask
+
+    config, docs, events = copy.deepcopy(seed_events)
+    by_id = {d.id: d for d in docs}
+    tasks = [EventTask(e, event_documents(e, by_id)) for e in events]
+    clean = copy.deepcopy(tasks)
+    pool = LocalEventPool(config, None, 2)
+    try:
+        running = pool.start(tasks)
+        for doc in docs:
+            for seg in doc.segments:
+                seg.text = "CHANGED AFTER SENDING"
+        results = running.results()
+        summaries = [s.text for r in results for ss in r.event.summary.values() for s in ss]
+        assert summaries and not any("CHANGED" in text for text in summaries)
+        broken = EventTask(copy.deepcopy(clean[0].event), {})  # its documents missing
+        with pytest.raises(KeyError):
+            pool.start([broken, *copy.deepcopy(clean[1:])]).results()
+        again = pool.run(clean)
+    finally:
+        pool.close()
+    assert [r.event.id for r in again] == [e.id for e in events]
+    assert [r.event.summary for r in again] == [r.event.summary for r in results]
+
+
 def test_ray_actors_run_the_events_on_both_cores(seed_events, monkeypatch):
     """`--engine ray`: the day stage's events go to one actor per CPU of a local cluster
     (two here), with the serial pass's results."""
