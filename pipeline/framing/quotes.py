@@ -316,8 +316,9 @@ def quoted_summary(quotes: list[Quote], outlet_of: dict[str, str]) -> list[dict[
         names = Counter(q.actor.name for q in items)
         name = display_name(key) if not key.startswith(("name:", "role:")) else \
             min(names, key=lambda n: (-names[n], n))
+        # the whole tuple decides: a set's order follows the process's string hashes
         evidence = sorted({(q.document, q.segment, q.cue, q.how, q.quote) for q in items},
-                          key=lambda e: (e[0], e[1], e[2]))
+                          key=lambda e: (e[0], e[1], e[2], e[3], e[4] or ""))
         out.append({
             "actor": name,
             "key": key,

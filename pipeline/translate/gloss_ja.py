@@ -278,7 +278,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
         self._overrides = {**tables["words"], **JA_OVERRIDES, **(overrides or {})}
         self._suru: dict[str, str] = tables["suru"]
         self._pos_words: dict[str, str] = tables["pos_words"]
-        self._words: dict[tuple[str, str], str | None] = {}
+        self._words: dict[tuple[str, ...], str | None] = {}
         self._names: dict[tuple[str, str, str], str | None] = {}
 
     # ------------------------------------------------------------------ per-thread resources
@@ -740,7 +740,10 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
             if key in self._overrides:
                 return self._overrides[key]
         reading = _hira(m.reading)
-        key = (lemma, reading)
+        # everything the answer depends on: keyed on the lemma alone, the first part of
+        # speech seen (トム as a common noun) would decide every later one (トム as a name),
+        # and a gloss would depend on what the process glossed before
+        key = (lemma, norm, reading, m.pos[1], m.pos[2])
         if key not in self._words:
             found = self._lookup(lemma, reading)
             if found is None and norm != lemma and not _KATAKANA.search(lemma):
