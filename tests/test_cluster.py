@@ -9,10 +9,11 @@ import tomllib
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from pipeline.cluster import ClusterParams, clustering_report
 from pipeline.cluster.features import document_terms, embedding_text
-from pipeline.cluster.linkage import CohesionRule, average_linkage, cohesion
+from pipeline.cluster.linkage import CohesionRule, average_linkage, cohesion, cross_products
 from pipeline.config import Config
 from pipeline.corpus import cluster_documents
 from pipeline.model import Document
@@ -47,6 +48,21 @@ def test_average_linkage_merges_by_mean_similarity_and_keeps_frozen_apart():
     assert [0, 2, 3] in groups and [1] in groups and [4] in groups
     free = average_linkage(v @ v.T, np.ones(5), np.zeros(5, bool), 0.7)
     assert [0, 1, 2, 3] in free  # unfrozen, the two old units may merge
+
+
+def test_cross_products_with_frozen_units_skip_only_the_pairs_of_frozen_units():
+    rng = np.random.default_rng(3)
+    dense = rng.normal(size=(7, 5))
+    terms = sparse.random(7, 50, density=0.2, random_state=4, format="csr")
+    full = cross_products(dense, terms, 0.6)
+    split = cross_products(dense, terms, 0.6, frozen=4)
+    assert np.allclose(split[4:], full[4:]) and np.allclose(split[:, 4:], full[:, 4:])
+    assert np.allclose(np.diag(split), np.diag(full))
+    off = ~np.eye(4, dtype=bool)
+    assert not split[:4, :4][off].any()  # never read: frozen units do not merge
+    groups = lambda cross: average_linkage(cross, np.ones(7), np.arange(7) < 4, 0.2,
+                                           CohesionRule(0.9, 0.9))
+    assert groups(split) == groups(full)
 
 
 def _twins_and_a_loose_event() -> np.ndarray:

@@ -23,6 +23,7 @@ from pipeline.cluster.scorer import (
     default_model,
     feature_blocks,
     score_sums,
+    self_scores,
     single_profile,
 )
 from pipeline.config import Config
@@ -137,6 +138,21 @@ def test_event_sums_score_as_the_sum_of_their_documents_pairs():
     blocks = feature_blocks(docs, docs)
     by_features = sum(model.weights.get(name, 0.0) * blocks[name] for name in FEATURES)
     assert np.allclose(by_features, score_sums(docs, docs, model))
+
+
+def test_self_scores_are_the_diagonal_of_the_pair_scores():
+    """What average linkage reads of open events (their cohesion) without scoring every pair
+    of them; undated and multi-day units included."""
+    rng = np.random.default_rng(1)
+    model = default_model()
+    docs = [_profile(rng, lang, day, names=[n % 4], numbers=[n % 3, 9])
+            for n, (lang, day) in enumerate([("en", 738000), ("zh", 738002), ("ja", -1),
+                                             ("ko", 738009), ("en", -1), ("zh", 738001)])]
+    event = dataclasses.replace(docs[0])
+    for p in docs[1:3]:
+        event.add(p)
+    units = [event, *docs[3:]]
+    assert np.allclose(self_scores(units, model), np.diag(score_sums(units, units, model)))
 
 
 def test_scored_linking_does_not_depend_on_input_order(linked):

@@ -29,12 +29,19 @@ import numpy as np
 from scipy import sparse
 
 from pipeline.cluster.features import HASH_BITS, TermsOf, cached_terms, link_keys, tfidf
-from pipeline.cluster.linkage import NO_RULE, CohesionRule, average_linkage, cross_products
+from pipeline.cluster.linkage import (
+    NO_RULE,
+    CohesionRule,
+    average_linkage,
+    cross_products,
+    with_frozen,
+)
 from pipeline.cluster.scorer import (
     UNDATED,
     LinkModel,
     Profile,
     score_sums,
+    self_scores,
     single_profile,
     specific_keys,
     with_own_scores,
@@ -286,7 +293,7 @@ class EventStream:
         unit_profiles = [_profile_sum([profiles[r] for r in rows]) for rows in units]
         frozen = [e.profile for e in events]
         every = frozen + unit_profiles
-        cross = score_sums(every, every, model)
+        cross = with_frozen(score_sums(unit_profiles, every, model), self_scores(frozen, model))
         counts = np.array([p.size for p in every])
         if undated and events:
             specific = _specific_overlap(frozen, unit_profiles)
@@ -328,7 +335,7 @@ class EventStream:
         term_rows = sparse.vstack([g.terms for g in frozen] + [terms], format="csr")
         counts = np.concatenate([[g.size for g in frozen], sizes]).astype(np.float64)
         is_frozen = np.arange(len(counts)) < len(frozen)
-        cross = cross_products(dense, term_rows, self.params.embedding_weight)
+        cross = cross_products(dense, term_rows, self.params.embedding_weight, len(frozen))
         out = []
         for members in average_linkage(cross, counts, is_frozen, threshold, rule):
             old = [m for m in members if m < len(frozen)]
@@ -385,6 +392,8 @@ def _specific_overlap(events: list[Profile], units: list[Profile]) -> np.ndarray
 
 def _row_sum(rows: sparse.csr_matrix) -> sparse.csr_matrix:
     """The rows added up, staying sparse (a dense sum would be 2**20 wide)."""
+    if rows.shape[0] == 1:  # most units are one document (rows is a new matrix already)
+        return rows
     return sparse.csr_matrix(np.ones((1, rows.shape[0]))) @ rows
 
 
