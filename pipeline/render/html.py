@@ -228,8 +228,7 @@ def _left_out(d: dict[str, Any]) -> list[str]:
 
 def _event(d: dict[str, Any], view: EventView) -> list[str]:
     event = view.event
-    docs = {str(doc.get("id")): doc for doc in d.get("documents") or []}
-    anchors = doc_anchors(d)
+    docs, anchors = view.documents, view.doc_anchors
     title = primary_title(d, event)
     heading = (
         text_el(title.get("text"), title.get("lang")) if title else escape(str(event.get("id")))
@@ -275,7 +274,7 @@ def _event(d: dict[str, Any], view: EventView) -> list[str]:
         for src in view.sources:
             out.append(_source(src))
         out += ["</ol>", "</section>"]
-    return out + _framing(d, event) + ["</article>"]
+    return out + _framing(event, anchors) + ["</article>"]
 
 
 def _fact_cell(row: dict[str, Any], total: int) -> str:
@@ -317,13 +316,12 @@ def _headline_cell(h: dict[str, Any]) -> str:
     return out + f'<br><span class="desc">{escape(str(h.get("description") or ""))}</span>'
 
 
-def _framing(d: dict[str, Any], event: dict[str, Any]) -> list[str]:
+def _framing(event: dict[str, Any], anchors: dict[str, str]) -> list[str]:
     """The framing table (see pipeline.framing): per outlet, then per language when there
     are several, then the figures that differ between sources."""
     framing = event.get("framing")
     if not isinstance(framing, dict) or not framing:
         return []
-    anchors = doc_anchors(d)
 
     def doc_link(doc_id: Any) -> str:
         anchor = anchors.get(str(doc_id))

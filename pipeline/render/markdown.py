@@ -155,8 +155,7 @@ def _left_out(d: dict[str, Any], out: list[str]) -> None:
 
 def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
     event = view.event
-    docs = {str(doc.get("id")): doc for doc in d.get("documents") or []}
-    anchors = doc_anchors(d)
+    docs, anchors = view.documents, view.doc_anchors
     title = primary_title(d, event)
     heading = md_escape(title.get("text")) if title else md_escape(event.get("id"))
     out += ["---", "", f'<a id="{view.anchor}"></a>', "", f"## {view.index}. {heading}{_marker(event)}", ""]
@@ -206,7 +205,7 @@ def _event(d: dict[str, Any], view: EventView, out: list[str]) -> None:
         if src.translated:
             out.append(" " * len(prefix) + f"- original text: {md_escape(src.text)}")
     out.append("")
-    _framing(d, event, out)
+    _framing(event, anchors, out)
 
 
 # fact coverage marks, most telling first; the legend under the framing heading explains them
@@ -263,13 +262,12 @@ def _headline_cell(h: dict[str, Any]) -> str:
     return f"{text} — _{md_escape(h.get('description') or '')}_"
 
 
-def _framing(d: dict[str, Any], event: dict[str, Any], out: list[str]) -> None:
+def _framing(event: dict[str, Any], anchors: dict[str, str], out: list[str]) -> None:
     """The framing table: one row per outlet (facts, quoted actors, distinctive terms,
     headline), one per language when there are several, then figures that differ."""
     framing = event.get("framing")
     if not isinstance(framing, dict) or not framing:
         return
-    anchors = doc_anchors(d)
     out += ["### Framing comparison", ""]
     if framing.get("note"):
         out += [f"_{md_escape(framing['note'])}_", ""]

@@ -124,6 +124,10 @@ class EventView:
     event: dict[str, Any]
     sources: list[CitedSource]
     numbers: dict[tuple[str, int], int]
+    # the digest's, shared by every view: made once, not once per event (a day's digest
+    # lists hundreds of documents and events)
+    doc_anchors: dict[str, str]  # `doc_anchors`
+    documents: dict[str, dict[str, Any]]  # id -> the digest's document
 
     def cite(self, sentence: dict[str, Any]) -> list[CitedSource]:
         """The numbered sources of one sentence, in the sentence's own order, no repeats."""
@@ -184,7 +188,7 @@ def event_views(d: dict[str, Any]) -> list[EventView]:
                     )
                 cited = sources[numbers[key] - 1]
                 cited.translated = cited.translated or is_translated(sent, src)
-        views.append(EventView(i, anchor, event, sources, numbers))
+        views.append(EventView(i, anchor, event, sources, numbers, anchors, docs))
     return views
 
 
