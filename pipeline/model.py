@@ -92,7 +92,9 @@ class Document:
     cluster_status: str | None = None
     warnings: list[str] = field(default_factory=list)
     vector: Any = field(default=None, repr=False, compare=False)  # embedding, not serialised
-    terms: Any = field(default=None, repr=False, compare=False)  # clustering terms, not serialised
+    # clustering terms (`pipeline.cluster.features.cached_terms`): a document stage, kept in
+    # a batch's checkpoint; not in the digest
+    terms: Any = field(default=None, repr=False, compare=False)
     # names across scripts and number values (`pipeline.cluster.features.link_keys`)
     link_keys: Any = field(default=None, repr=False, compare=False)
 

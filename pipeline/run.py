@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.backends import build_backends, build_embedder
 from pipeline.clean import clean_document, load_rules
 from pipeline.cluster import clustering_report, embedding_text
-from pipeline.cluster.features import EMBED_CHARS, link_keys
+from pipeline.cluster.features import EMBED_CHARS, cached_terms, link_keys
 from pipeline.compose import build_digest, summarise_events
 from pipeline.config import Config
 from pipeline.corpus import CorpusPass, PassResult, cluster_days, publication_days
@@ -92,6 +92,7 @@ _DOCUMENT_CALLS: dict[str, Callable[[Document, Config], object]] = {
     "repeats": _plain(mark_repeated_segments),
     "entities": _plain(annotate_document),
     "link keys": _plain(link_keys),
+    "terms": _plain(cached_terms),
 }
 # in the registry's order (`pipeline.stages`)
 DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document, Config], object]], ...] = tuple(

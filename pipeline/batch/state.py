@@ -40,12 +40,13 @@ class FolderInUse(RuntimeError):
 
 
 def _pack(doc: Document) -> bytes:
-    vector, terms = doc.vector, doc.terms
-    doc.vector = doc.terms = None  # recomputed (vectors come from the embedding cache)
+    """The document as the per-document stages left it (its terms included: both sweeps of
+    the day stage read them), without its vector (the embedding cache has it)."""
+    vector, doc.vector = doc.vector, None
     try:
         return zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), 3)
     finally:
-        doc.vector, doc.terms = vector, terms
+        doc.vector = vector
 
 
 def _unpack(blob: bytes) -> Document:
