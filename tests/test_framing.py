@@ -471,3 +471,20 @@ def test_chinese_coverage_of_the_minerals_facts(chinese_rendering):
     (countries,) = [g for g in framing["number_conflicts"] if g["kind"] == "count:country"]
     assert countries["consistent"]  # "more than 30" and "over 50" can both hold
     assert {m["document"] for m in countries["mentions"]} == {"900_zh", MINERALS[1]}
+
+
+def test_a_voices_evidence_is_in_one_order_whatever_the_process():
+    """One sentence can attribute the same words twice (a verb, then a pronoun that speaks
+    again): the entries differ only in how, and their order once came from a set's order,
+    which follows the process's string hashes (so two runs wrote different digests)."""
+    from pipeline.framing.actors import Actor
+    from pipeline.framing.quotes import Quote, quoted_summary
+
+    msf = Actor(0, 3, "name:msf", "MSF", "ORG", "MSF")
+    words = "the situation remains very bad"
+    quotes = [Quote(msf, "d1", 1, "said", how, words) for how in ("verb", "pronoun")]
+    quotes.append(Quote(msf, "d1", 0, "say", "verb", None))
+    for order in (quotes, quotes[::-1]):
+        (voice,) = quoted_summary(order, {"d1": "Harbour Herald"})
+        assert [(e["segment"], e["how"]) for e in voice["evidence"]] == [
+            (0, "verb"), (1, "pronoun"), (1, "verb")]

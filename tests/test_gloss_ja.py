@@ -165,3 +165,17 @@ def test_clean_gloss() -> None:
     assert clean_gloss("(political) administration") == "administration"
     assert clean_gloss("to state") == "state"
     assert clean_gloss("pursuit (of a goal, ideal, etc.)") == "pursuit"
+
+
+def test_a_words_gloss_does_not_depend_on_what_was_glossed_before():
+    """トム as a given name in a rugby report and トム as a word: the word memo once keyed
+    on lemma and reading only, so whichever came first decided the other (an event worker's
+    output then depended on the events it had run before)."""
+    report = "ＷＴＢトム・ライトが先制トライをあげた。"
+    other = "トムは猫の名前だ。"
+    first = JMdictGlossTranslator()
+    report_first = first.gloss(report)
+    second = JMdictGlossTranslator()
+    second.gloss(other)
+    assert second.gloss(report) == report_first
+    assert first.gloss(other) == JMdictGlossTranslator().gloss(other)
