@@ -70,7 +70,7 @@ class TermBag:
     sentences: Counter[str] = field(default_factory=Counter)  # sentences using each key
 
     def add(self, key: str, surface: str, lang: str, weight: int, entity: str | None = None,
-            pair: bool = False):
+            pair: bool = False) -> None:
         self.counts[key] += weight
         self.surfaces.setdefault(key, Counter())[surface] += weight
         self.langs.setdefault(key, lang)
@@ -131,29 +131,34 @@ def document_terms(doc: Document, gloss_keys: bool) -> TermBag:
     gloss so the same word in two languages counts as one term."""
     bag = TermBag()
     for _, seg in doc.content_segments:
-        sentence = _sentence_terms(seg, gloss_keys)
-        bag.update(sentence)
-        bag.sentences.update(sentence.counts.keys())
+        # added straight into the document's bag (a bag per sentence, merged, was a fifth
+        # of this); each key counts once per sentence in `sentences`, in first-use order
+        used = _sentence_terms(seg, gloss_keys, bag)
+        bag.sentences.update(used.keys())
     return bag
 
 
-def _sentence_terms(seg: Segment, gloss_keys: bool) -> TermBag:
-    bag = TermBag()
+def _sentence_terms(seg: Segment, gloss_keys: bool, bag: TermBag) -> dict[str, None]:
+    """Add one sentence's terms to `bag`; return the keys it used, in first-use order."""
+    used: dict[str, None] = {}
     weight = TITLE_WEIGHT if seg.role == "title" else 1
     text = display_text(seg.text)
     spans = actor_spans(text, seg.lang, segmenter=False)
     for a in spans:
         bag.add("@" + a.key, a.surface, seg.lang, weight, a.key)
+        used["@" + a.key] = None
     blanked = blank_spans(text, spans)
     if cjk_lang(seg.lang) and CJK.search(text):
         for word in cjk_terms(blanked, seg.lang):
             gloss = term_gloss(word, seg.lang) if gloss_keys else None
-            key = gloss_key(gloss) if gloss else None
-            bag.add(key or f"{seg.lang}:{word}", word, seg.lang, weight)
+            key = (gloss_key(gloss) if gloss else None) or f"{seg.lang}:{word}"
+            bag.add(key, word, seg.lang, weight)
+            used[key] = None
     else:
         for key, surface in english_terms(blanked):
             bag.add(key, surface, "en", weight, pair=" " in key)
-    return bag
+            used[key] = None
+    return used
 
 
 def gloss_key(gloss: str) -> str | None:
