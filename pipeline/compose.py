@@ -41,6 +41,11 @@ class Summarising:
         self.events, self.by_id, self.clock = events, by_id, clock
         self.running, self.spent = running, spent
 
+    @classmethod
+    def done(cls) -> Summarising:
+        """Nothing under way (a day with no events to summarise)."""
+        return cls([], {}, StageClock())
+
     def finish(self) -> None:
         if self.running is None:
             return

@@ -25,7 +25,7 @@ import ctypes
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.batch.state import BatchState
@@ -114,10 +114,13 @@ class DayStage:
             doc.event = self.event_of.get(root)
         self.window[day] = docs
         previous, self._pending = self._pending, None
-        if previous is not None:  # its events back from the pool while this day clustered
+        # read and embedded while the previous day's events are still on the pool (whose
+        # workers yield to this process: `event_pool.WORKER_NICENESS`)
+        ready = self._prepare_day(day, docs, sorted(touched)) if touched else None
+        if previous is not None:  # its events back from the pool
             previous.summaries.finish()
-        if touched:
-            self._pending = self._start_day(day, docs, sorted(touched))
+        if ready is not None:  # sent once the previous day's translations are on the documents
+            self._pending = self._start_day(ready)
         if previous is not None:  # written while this day's events are on the pool
             self._write_day(previous)
         release_freed_memory()
@@ -146,14 +149,15 @@ class DayStage:
             doc.event = self.event_of.get(self.result.root(doc.id))
         return found, loaded
 
-    def _start_day(self, day: str, docs: list[Document], event_ids: list[str]) -> _Day:
-        """The day's events, their sentence vectors, and their summaries begun (on the pool,
-        `compose.start_summaries`)."""
+    def _prepare_day(self, day: str, docs: list[Document], event_ids: list[str]) -> _Day:
+        """The day's events, their documents and sentence vectors: all that summarising them
+        needs besides the previous day's results (the translations its events add to shared
+        documents), so it can run while those are still being made."""
         folder = self.out_dir / "days" / day
         sha_before = self.state.day_sha(day)
         if sha_before is not None and _file_sha(folder / "digest.json") == sha_before:
             # finished before a restart: the same inputs give the same digest
-            return _Day(day, [], {}, [], Summarising([], {}, self.clock), written=True)
+            return _Day(day, [], {}, [], written=True)
         groups = [self.group_by_id[e] for e in event_ids]
         folded = {g.id: self.steps.folded(g) for g in groups}
         member_ids = sorted({m for g in groups for m in g.members}
@@ -168,10 +172,16 @@ class DayStage:
         events = [self.steps.event(g, by_id) for g in groups]
         with self.clock("sentence vectors"):
             self.embed_sentences(summary_sources(events, by_id, self.config))
-        summaries = start_summaries(events, by_id, self.config, self.router, self.generator,
-                                    self.clock, self.pool)
         shown = sorted({d.id for d in docs} | set(member_ids))
-        return _Day(day, events, by_id, shown, summaries)
+        return _Day(day, events, by_id, shown)
+
+    def _start_day(self, ready: _Day) -> _Day:
+        """The day's summaries begun (on the pool, `compose.start_summaries`)."""
+        if not ready.written:
+            ready.summaries = start_summaries(ready.events, ready.by_id, self.config,
+                                              self.router, self.generator, self.clock,
+                                              self.pool)
+        return ready
 
     def _write_day(self, pending: _Day) -> None:
         """Rank, digest, files, checkpoint: what a day shows, once its events are back."""
@@ -207,15 +217,15 @@ class DayStage:
 
 @dataclass
 class _Day:
-    """A day between `_start_day` and `_write_day`: its events (summaries under way), the
-    documents they read, and the ids the digest shows."""
+    """A day between `_prepare_day` and `_write_day`: its events (summaries under way once
+    `_start_day` sent them), the documents they read, and the ids the digest shows."""
 
     day: str
     events: list[Event]
     by_id: dict[str, Document]
     shown: list[str]
-    summaries: Summarising
     written: bool = False  # its digest is on disk already (a restart)
+    summaries: Summarising = field(default_factory=Summarising.done)
 
 
 def release_freed_memory() -> None:
