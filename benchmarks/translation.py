@@ -82,15 +82,15 @@ def word_for_word_ko(texts: list[str]) -> list[str]:
     CC-CEDICT sense (the Sino-Korean bridge alone, one word at a time), others kept."""
     from kiwipiepy import Kiwi
 
-    from pipeline.translate.gloss_ko import hanja_candidates
+    from pipeline.translate.gloss_ko import best_hanja
 
     kiwi = Kiwi()
     out = []
     for text in texts:
         words = []
         for t in kiwi.tokenize(text):
-            found = hanja_candidates(t.form) if t.tag in ("NNG", "NNP") else []
-            words.append(found[0][1] if found else t.form)
+            found = best_hanja(t.form) if t.tag in ("NNG", "NNP") else None
+            words.append(found[1] if found else t.form)
         out.append(" ".join(words))
     return out
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pipeline.paths import evaldata_dir
-from pipeline.translate.gloss_ko import KoreanGlossTranslator, hanja_candidates
+from pipeline.translate.gloss_ko import KoreanGlossTranslator, best_hanja
 
 pytest.importorskip("kiwipiepy")
 pytest.importorskip("hanja")
@@ -48,9 +48,9 @@ def test_news_sentence(ko):
 
 
 def test_bridge_picks_common_hanja():
-    assert hanja_candidates("정부")[0][0] == "政府"
-    assert hanja_candidates("수출")[0][0] == "輸出"
-    assert hanja_candidates("이용")[0][0] == "利用"  # initial-sound law: 리 → 이
+    assert best_hanja("정부")[0] == "政府"
+    assert best_hanja("수출")[0] == "輸出"
+    assert best_hanja("이용")[0] == "利用"  # initial-sound law: 리 → 이
 
 
 @pytest.mark.parametrize("folder,ko_name", [("ntrex128", "ko.txt"), ("flores200-devtest", "ko.txt")])

@@ -176,22 +176,35 @@ def _usable(head: str) -> str | None:
     return best_sense(sorted(entries, key=lambda e: -len(e[3])))
 
 
-@lru_cache(maxsize=WORDS_KEPT)
-def hanja_candidates(word: str) -> tuple[tuple[str, str], ...]:
-    """Hanja spellings of `word`'s first syllables that are CEDICT headwords, longest first.
+@lru_cache(maxsize=1)
+def _extensions() -> dict[str, str]:
+    """CEDICT headword prefix → the characters that extend it to a longer prefix: the bridge
+    tries every hanja of a syllable after each prefix, and most do not extend it."""
+    out: dict[str, list[str]] = {}
+    for prefix in load_bridge()[1]:
+        out.setdefault(prefix[:-1], []).append(prefix[-1])
+    return {k: "".join(v) for k, v in out.items()}
 
-    Returns (hanja, sense) pairs; among spellings of equal length the one that starts the
-    most CEDICT headwords (then whose rarest character starts most) comes first (a frequency
-    proxy that puts 政府 before 情夫, 利用 before 尼龍), and traditional spellings before
-    simplified-only ones (輸出, not 手术 through the reading 출 of 术).
+
+@lru_cache(maxsize=WORDS_KEPT)
+def best_hanja(word: str) -> tuple[str, str] | None:
+    """The hanja spelling of `word`'s first syllables that is a CEDICT headword, longest
+    first, and its sense (None when there is none).
+
+    Among spellings of equal length the one that starts the most CEDICT headwords (then
+    whose rarest character starts most) wins (a frequency proxy that puts 政府 before 情夫,
+    利用 before 尼龍), and traditional spellings before simplified-only ones (輸出, not 手术
+    through the reading 출 of 术). Spellings are ranked first and read in that order: a
+    word has ~40 of them, and reading each one's senses was half of this.
     """
     readings, prefixes = load_bridge()
+    extensions = _extensions()
     found: list[tuple[int, int, str]] = []
     frontier = [""]
     for i, syllable in enumerate(word[:_MAX_WORD]):
         alts = _alternates(syllable) if i == 0 or syllable in "열율" else [syllable]
         options = [h for alt in alts for h in readings.get(alt, ())]
-        frontier = [p + h for p in frontier for h in options if p + h in prefixes]
+        frontier = [p + h for p in frontier for h in options if h in extensions.get(p, "")]
         if not frontier:
             break
         found += [(i + 1, prefixes[h], h) for h in frontier]
@@ -206,8 +219,11 @@ def hanja_candidates(word: str) -> tuple[tuple[str, str], ...]:
         used = max((freq.get(e[0], 0) for e in entries), default=0)  # jieba corpus count
         return -f[0], not trad, name, -used, -f[1], -min(chars.get(c, 1) for c in f[2])
 
-    return tuple((head, sense) for *_, head in sorted(found, key=rank)
-                 if (sense := _usable(head)) is not None)
+    for *_, head in sorted(found, key=rank):
+        sense = _usable(head)
+        if sense is not None:
+            return head, sense
+    return None
 
 
 def bridge(word: str) -> list[str] | None:
@@ -223,14 +239,14 @@ def bridge(word: str) -> list[str] | None:
     while i < len(word):
         rest = word[i:]
         known = next((rest[:j] for j in range(len(rest), 1, -1) if rest[:j] in lexicon), None)
-        whole = next(iter(hanja_candidates(rest)), None) if known and known != rest else None
+        whole = best_hanja(rest) if known and known != rest else None
         if whole is not None and len(whole[0]) == len(rest):
             known = None  # 유치원 is one headword (幼稚園), not the table's 유치 + 원
         if known:
             out.append(lexicon[known])
             long_piece, i = True, i + len(known)
             continue
-        best = next(iter(hanja_candidates(rest)), None)
+        best = best_hanja(rest)
         if best is None:
             return None
         if len(rest) == 1 and rest in load_suffixes():  # 협력 + 자: 者 person, not 自 self
