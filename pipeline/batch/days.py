@@ -9,8 +9,8 @@ days are read again in date order and each goes through the same event steps as 
   end of that day (what `newsdigest run --date DAY` says over the same input), written
   atomically and then recorded in the checkpoint with the hash of its JSON.
 With an event pool the days overlap: while a day's events are summarised on the pool's
-workers, this process clusters the next day, and it writes the day's digest while the next
-day's events are on the pool (clustering reads no summary; a task is a copy of its event and
+workers, this process clusters the next day and reads and embeds its events, and it writes
+the day's digest while the next day's events are on the pool (clustering reads no summary; a task is a copy of its event and
 documents taken when it is sent). A restart clusters every day again and rewrites only
 digests whose hash is not recorded, so the order of writing changes nothing on disk.
 Documents older than the window leave memory; an event's older members are read back from
@@ -120,7 +120,8 @@ class DayStage:
         if previous is not None:  # its events back from the pool
             previous.summaries.finish()
         if ready is not None:  # sent once the previous day's translations are on the documents
-            self._pending = self._start_day(ready)
+            self._start_day(ready)
+            self._pending = ready
         if previous is not None:  # written while this day's events are on the pool
             self._write_day(previous)
         release_freed_memory()
@@ -175,13 +176,12 @@ class DayStage:
         shown = sorted({d.id for d in docs} | set(member_ids))
         return _Day(day, events, by_id, shown)
 
-    def _start_day(self, ready: _Day) -> _Day:
+    def _start_day(self, ready: _Day) -> None:
         """The day's summaries begun (on the pool, `compose.start_summaries`)."""
         if not ready.written:
             ready.summaries = start_summaries(ready.events, ready.by_id, self.config,
                                               self.router, self.generator, self.clock,
                                               self.pool)
-        return ready
 
     def _write_day(self, pending: _Day) -> None:
         """Rank, digest, files, checkpoint: what a day shows, once its events are back."""

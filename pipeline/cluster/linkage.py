@@ -20,7 +20,7 @@ def cross_products(dense: np.ndarray, terms: sparse.csr_matrix, weight: float,
                    frozen: int = 0) -> np.ndarray:
     """weight · dense dense^T + (1 - weight) · terms terms^T, as a dense k × k array; with
     the first `frozen` units frozen, as `with_frozen` lays it out."""
-    new_dense, new_terms = dense[frozen:], terms[frozen:]
+    new_dense, new_terms = (dense[frozen:], terms[frozen:]) if frozen else (dense, terms)
     out = weight * (new_dense @ dense.T).astype(np.float64)
     if terms.shape[0] and terms.nnz:
         out += (1 - weight) * (new_terms @ terms.T).toarray()
