@@ -97,6 +97,8 @@ class Document:
     terms: Any = field(default=None, repr=False, compare=False)
     # names across scripts and number values (`pipeline.cluster.features.link_keys`)
     link_keys: Any = field(default=None, repr=False, compare=False)
+    # what copy detection compares (`pipeline.dedup.copies.copy_print`): a document stage
+    copy_print: Any = field(default=None, repr=False, compare=False)
 
     @property
     def content_segments(self) -> list[tuple[int, Segment]]:

@@ -25,6 +25,7 @@ from pipeline.config import Config
 from pipeline.corpus import CorpusPass, PassResult, cluster_days, publication_days
 from pipeline.daily import PreviousDigest, Window, load_previous, select_events
 from pipeline.dedup import mark_repeated_segments
+from pipeline.dedup.copies import copy_print
 from pipeline.embed import Embedder
 from pipeline.entities import annotate_document
 from pipeline.ingest import read_inputs
@@ -93,6 +94,7 @@ _DOCUMENT_CALLS: dict[str, Callable[[Document, Config], object]] = {
     "entities": _plain(annotate_document),
     "link keys": _plain(link_keys),
     "terms": _plain(cached_terms),
+    "copy prints": _plain(copy_print),
 }
 # in the registry's order (`pipeline.stages`)
 DOCUMENT_STAGES: tuple[tuple[str, Callable[[Document, Config], object]], ...] = tuple(
