@@ -151,3 +151,40 @@ def test_a_forgotten_document_still_catches_exact_copies_only(seed_docs):
     assert index.add(near) is False  # no shingles left to compare with: kept (and indexed)
     assert index.add(exact) is True
     assert (exact.duplicate_of, exact.duplicate_kind) == (original.id, "exact")
+
+
+def test_copy_prints_come_from_the_document_stage_and_survive_the_checkpoint(seed_docs,
+                                                                              tmp_path):
+    """The document stages leave each document its copy print; a document read back from a
+    batch checkpoint keeps it, and the index marks the same copies with those prints as
+    with prints made on the spot."""
+    from pipeline.batch.state import BatchState
+    from pipeline.dedup.copies import copy_print
+
+    original = copy.deepcopy(seed_docs["002"])
+    assert original.copy_print is not None and original.copy_print.digest
+    assert len(original.copy_print.hashvalues) == 128 and len(original.copy_print.grams) > 20
+    edited = original.text.replace("$400 million", "400 million dollars")
+    docs = [original, _doc("near", edited), _doc("exact", original.text),
+            copy.deepcopy(seed_docs["004"])]
+    for d in docs:
+        d.duplicate_of = None
+    state = BatchState(tmp_path / "state.sqlite")
+    try:
+        state.add_documents(list(enumerate(docs)), [])
+        (day,) = state.days()
+        read_back = sorted(state.documents_of(day), key=lambda d: d.id)
+    finally:
+        state.close()
+    fresh = [copy.deepcopy(d) for d in read_back]
+    for d in fresh:
+        d.copy_print = None
+    for kept, made in zip(read_back, fresh):
+        a, b = kept.copy_print, copy_print(made)
+        assert (a.digest, a.header) == (b.digest, b.header)
+        assert a.grams.tolist() == b.grams.tolist()
+        assert a.hashvalues.tolist() == b.hashvalues.tolist()
+    order = {d.id: n for n, d in enumerate(docs)}
+    assert mark_copies(sorted(read_back, key=lambda d: order[d.id]), 0.8) == 2
+    marks = {d.id: (d.duplicate_of, d.duplicate_kind) for d in read_back}
+    assert marks["near"] == (original.id, "near") and marks["exact"] == (original.id, "exact")
