@@ -99,10 +99,12 @@ def summarise_task(task: EventTask, config: Config, router) -> EventResult:
     only copies that are not translations keeps them; its framing, which compares the
     copies too, is computed again (with its documents' readings remembered)."""
     from pipeline.framing import frame_event
+    from pipeline.framing.actors import remember_segment_names
     from pipeline.summarize import summarize_event
 
     event = task.event
     start = time.perf_counter()
+    remember_segment_names(task.docs.values())  # found by the document stage
     key = summary_inputs(event, task.docs)
     if key in _SUMMARIES:
         _SUMMARIES.move_to_end(key)

@@ -63,6 +63,9 @@ class Segment:
     translations: dict[Lang, Translation] = field(default_factory=dict)
     entities: list[str] = field(default_factory=list)  # glossary ids, name: and num: keys
     vector: Any = field(default=None, repr=False, compare=False)  # embedding, not serialised
+    # the names a word segmenter tags in a CJK sentence (`framing.actors.segmenter_names`):
+    # a document stage, kept in a batch's checkpoint; not in the digest
+    names: Any = field(default=None, repr=False, compare=False)
 
     @property
     def is_content(self) -> bool:

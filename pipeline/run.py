@@ -28,6 +28,7 @@ from pipeline.dedup import mark_repeated_segments
 from pipeline.dedup.copies import copy_print
 from pipeline.embed import Embedder
 from pipeline.entities import annotate_document
+from pipeline.framing.actors import keep_segment_names
 from pipeline.ingest import read_inputs
 from pipeline.langid import assign_languages
 from pipeline.machine import available_cores, one_thread_per_worker
@@ -92,6 +93,7 @@ _DOCUMENT_CALLS: dict[str, Callable[[Document, Config], object]] = {
     "title": _plain(_fallback_title),
     "repeats": _plain(mark_repeated_segments),
     "entities": _plain(annotate_document),
+    "segmenter names": _plain(keep_segment_names),
     "link keys": _plain(link_keys),
     "terms": _plain(cached_terms),
     "copy prints": _plain(copy_print),
