@@ -83,6 +83,31 @@ def test_a_pool_gives_the_serial_digest(seed_events):
     assert set(clock.seconds) == {"summaries", "framing"}
 
 
+def test_warming_loads_the_tools_and_changes_no_answer(seed_events, tmp_path, monkeypatch):
+    """`warm_worker` loads what a first event would (the glossers' dictionaries, the
+    analysers) without touching any cache a user sees; a pool warmed before its first day
+    gives the serial digest."""
+    from pipeline.event_pool import warm_worker
+    from pipeline.framing.terms import term_gloss
+    from pipeline.lang import analysers
+
+    config = seed_events[0]
+    monkeypatch.setenv("NEWSDIGEST_CACHE", str(tmp_path / "cache"))
+    term_gloss.cache_clear()
+    warm_worker(config)
+    assert term_gloss.cache_info().currsize > 0  # the framing's glossers are loaded
+    assert analysers.kiwi.cache_info().currsize == 1  # and the Korean analyser
+    assert not list((tmp_path / "cache").glob("translations*"))
+    serial, _, _ = _summarised(seed_events, None)
+    pool = LocalEventPool(config, None, 2)
+    try:
+        pool.warm()
+        warmed, _, _ = _summarised(seed_events, pool)
+    finally:
+        pool.close()
+    assert warmed == serial
+
+
 def test_a_day_on_the_pool_is_a_copy_and_a_failed_event_is_raised_when_collected(seed_events):
     """`start` returns at once with the tasks as they were when sent: the driver changes its
     documents meanwhile (a batch clusters its next day) and the workers never see it. An

@@ -77,7 +77,7 @@ class DayStage:
         found = {d.id: d for ds in self.window.values() for d in ds if d.id in wanted}
         loaded = list(self.state.documents(i for i in ids if i not in found))
         for doc in loaded:
-            self.result.restore_marks(doc)
+            _as_read_back(doc, self.result)
             found[doc.id] = doc
         return found, loaded
 
@@ -91,7 +91,7 @@ class DayStage:
         docs = self.state.documents_of(day)
         self._forget_before(date_of(day))
         for doc in docs:
-            self.result.restore_marks(doc)
+            _as_read_back(doc, self.result)
         # vectors again (the embedding cache answers) and the status the first sweep gave
         with self.clock("document vectors"):
             self.embed([d for d in docs if d.duplicate_of is None and d.content_segments])
@@ -226,6 +226,14 @@ class _Day:
     shown: list[str]
     written: bool = False  # its digest is on disk already (a restart)
     summaries: Summarising = field(default_factory=Summarising.done)
+
+
+def _as_read_back(doc: Document, result: PassResult) -> None:
+    """A document from the checkpoint as the second sweep uses it: its marks restored, its
+    copy print dropped (copies were found in the first sweep; the print, ~3.6 KB, would
+    ride along with every event task that shows the document)."""
+    result.restore_marks(doc)
+    doc.copy_print = None
 
 
 def release_freed_memory() -> None:

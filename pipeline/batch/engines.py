@@ -77,6 +77,8 @@ class LocalEngine:
             self._pool.close()
             self._pool.join()
             self._pool = None
+            if self._events is not None:  # loading their tools while the copies are found
+                self._events.warm()
 
     def event_pool(self) -> EventPool | None:
         return self._events
