@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from pipeline.dedup.text import is_cjk_text, normalise_text, shingles
+from pipeline.dedup.text import is_cjk_text, normalise_text, shingles_of_normalised
 from pipeline.model import Document, per_document, publication_order
 
 NUM_PERM = 128
@@ -57,20 +57,13 @@ def copy_print(doc: Document) -> CopyPrint:
         if not norm:
             doc.copy_print = CopyPrint("", _header(doc), _NO_GRAMS, _NO_GRAMS)
         else:
-            grams = shingles(text)
+            grams = shingles_of_normalised(norm)
             doc.copy_print = CopyPrint(hashlib.sha1(norm.encode("utf-8")).hexdigest(),
                                        _header(doc), _hashed(grams), _minhash(grams).hashvalues)
     return doc.copy_print
 
 
 _NO_GRAMS = np.zeros(0, dtype=np.uint64)
-
-
-@dataclass(frozen=True)
-class _Print:
-    doc_id: str
-    header: tuple[str, str]  # normalised title, outlet
-    grams: np.ndarray
 
 
 @per_document
@@ -118,7 +111,7 @@ def _mark(doc: Document, original: str, kind: str) -> None:
     doc.duplicate_of, doc.duplicate_kind = original, kind
 
 
-def _match(grams: np.ndarray, other: _Print, jaccard: float, containment: float,
+def _match(grams: np.ndarray, other: CopyPrint, jaccard: float, containment: float,
            edited: float = 1.0) -> tuple[int, float] | None:
     """(strength, score) when `other` is a copy: 3 for near copies, 2 for partial ones,
     1 for edited ones.
@@ -149,7 +142,7 @@ class CopyIndex:
         self.jaccard, self.containment, self.edited = jaccard, containment, edited
         self._lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
         self._by_hash: dict[str, tuple[str, tuple[str, str]]] = {}  # sha1 -> id, header
-        self._prints: dict[str, _Print] = {}
+        self._prints: dict[str, CopyPrint] = {}  # the indexed documents' prints
 
     def add(self, doc: Document) -> bool:
         """Mark `doc` when it copies an indexed document (True), else index it."""
@@ -178,7 +171,7 @@ class CopyIndex:
                 kind = "near" if self._prints[original_id].header == header else "reprint"
             _mark(doc, original_id, kind)
             return True
-        self._prints[doc.id] = _Print(doc.id, header, hashed)
+        self._prints[doc.id] = found
         self._by_hash[digest] = (doc.id, header)
         self._lsh.insert(doc.id, mh)
         return False

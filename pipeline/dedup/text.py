@@ -64,7 +64,11 @@ def is_cjk_text(norm: str) -> bool:
 
 def shingles(text: str, k_words: int = 5, k_chars: int = 4) -> set[str]:
     """Word shingles for spaced scripts, character shingles where words are not spaced."""
-    norm = normalise_text(text)
+    return shingles_of_normalised(normalise_text(text), k_words, k_chars)
+
+
+def shingles_of_normalised(norm: str, k_words: int = 5, k_chars: int = 4) -> set[str]:
+    """`shingles` of a text `normalise_text` has already folded."""
     if not norm:
         return set()
     if is_cjk_text(norm):
