@@ -59,14 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="build a digest from articles",
                          description=RUN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    run.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders")
+    run.add_argument("inputs", nargs="*", metavar="INPUT", help="article files or folders")
+    run.add_argument("--store", type=Path, metavar="DIR",
+                     help="read the articles of an article store (`newsdigest fetch`); with "
+                          "--date/--since, those of the window and the 3 days before it")
     batch = sub.add_parser(
         "batch", help="an archive: streamed, resumable, one digest per day",
         description="Stream an archive (folders, globs, .jsonl, .csv, .parquet, HF datasets "
         "saved to disk) into OUT/days/YYYY-MM-DD/digest.{json,md,html}, OUT/events.jsonl "
         "and .parquet, OUT/errors.jsonl. Progress is checkpointed in OUT/state.sqlite: "
         "rerun the same command after a crash to finish (docs/batch.md).")
-    batch.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs")
+    batch.add_argument("inputs", nargs="*", metavar="INPUT", help="files, folders, globs")
+    batch.add_argument("--store", type=Path, metavar="DIR",
+                       help="an article store (`newsdigest fetch`), read whole")
     batch.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     batch.add_argument("--langs", default=None, metavar="L1,L2",
                        help="two output languages among en, zh, ja, ko (default: en,zh)")
@@ -125,9 +130,11 @@ def _parser() -> argparse.ArgumentParser:
     for name, plugin in _plugins().items():
         plugin.add_parser(sub)
         sub.choices[name].set_defaults(plugin=plugin)
+    from pipeline.fetch_cli import add_fetch_parsers
     from pipeline.models_cli import add_models_parser
 
     add_models_parser(sub)
+    add_fetch_parsers(sub)
     return parser
 
 
@@ -259,6 +266,14 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\n".join(describe_stages()))
         return 0
+    from pipeline.fetch_cli import COMMANDS, run_fetch_command
+
+    if args.command in COMMANDS:
+        return run_fetch_command(args)
+    if not args.inputs and not args.store:
+        print(f"newsdigest {args.command}: give INPUT files or folders, or --store DIR",
+              file=sys.stderr)
+        return 1
     if args.command == "batch":
         return _batch(args)
     try:
@@ -267,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return 1
     from pipeline.run import run
+
+    if args.store:
+        args.inputs = [*args.inputs, _store_selection(args.store, args.date, args.since)]
 
     show = not args.quiet and sys.stderr.isatty()
     try:
@@ -299,9 +317,10 @@ def _batch(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return 1
+    inputs = [*args.inputs, *([args.store] if args.store else [])]
     try:
         with ProgressBar(not args.quiet and sys.stderr.isatty(), rate=True) as progress:
-            summary = run_batch(args.inputs, args.out, config, progress, engine=args.engine)
+            summary = run_batch(inputs, args.out, config, progress, engine=args.engine)
     except (FolderInUse, ValueError) as exc:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return 1
@@ -311,6 +330,19 @@ def _batch(args: argparse.Namespace) -> int:
     if not summary.documents:
         return 1
     return 2 if summary.failed else 0
+
+
+def _store_selection(path: Path, date, since):
+    """The store's articles a windowed run reads: the window's and the days before it
+    (`pipeline.fetch.digests.CONTEXT_DAYS`), so that a story that goes on still links."""
+    import datetime as dt
+
+    from pipeline.fetch.digests import CONTEXT_DAYS
+    from pipeline.fetch.store import StoreSelection
+
+    start = date or since
+    return StoreSelection(path, since=start - dt.timedelta(days=CONTEXT_DAYS) if start else None,
+                          until=date)
 
 
 def _window_note(window: dict) -> str:

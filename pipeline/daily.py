@@ -47,8 +47,14 @@ RULES: dict[str, str] = {
               "(all were)",
 }
 
+RULES_NEW = ("newsdigest daily: an event is shown when one of its documents or copies was "
+             "stored after the previous digest was made (new_documents of them); the "
+             "articles of the days before are read too, so a story that goes on links to "
+             "its earlier articles and is marked updated")
+
 UNDATED = "undated"
 OUTSIDE = "outside-window"
+NOTHING_NEW = "no-new-article"
 
 
 class PreviousDigestError(ValueError):
@@ -76,10 +82,17 @@ def parse_day(text: str, today: dt.date | None = None) -> dt.date:
 
 @dataclass(frozen=True)
 class Window:
-    """Days whose events a digest reports, both ends included; None: open on that side."""
+    """Days whose events a digest reports, both ends included; None: open on that side.
+
+    `fresh` (from `newsdigest daily`): the documents new since the previous digest; an
+    event is then in the window only when one of its documents or copies is among them,
+    whatever its dates. `store_seq` is the article store's position those came up to."""
 
     start: dt.date | None = None
     end: dt.date | None = None
+    fresh: frozenset[str] | None = None
+    fresh_since: str | None = None  # what "new" is counted from, for the header
+    store_seq: int | None = None
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
@@ -94,13 +107,15 @@ class Window:
 
     @property
     def bounded(self) -> bool:
-        return self.start is not None or self.end is not None
+        return self.start is not None or self.end is not None or self.fresh is not None
 
     def contains(self, day: dt.date) -> bool:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
     def describe(self) -> str:
         """`events of 2025-06-08`, `events since 2025-06-08`, ... (the digest header)."""
+        if self.fresh is not None:
+            return f"events with articles new since {self.fresh_since or 'the last digest'}"
         return describe_window(_iso(self.start), _iso(self.end))
 
 
@@ -138,6 +153,8 @@ def in_window(event: Event, docs: Mapping[str, Document], window: Window | None)
     """
     if window is None or not window.bounded:
         return True
+    if window.fresh is not None:
+        return any(member in window.fresh for member in event_members(event))
     return any(window.contains(day) for day in event_dates(event, docs))
 
 
@@ -275,9 +292,10 @@ def select_events(events: Sequence[Event], docs: Mapping[str, Document],
             kept.append(event)
             continue
         dates = event_dates(event, docs)
+        reason = NOTHING_NEW if window.fresh is not None else OUTSIDE if dates else UNDATED
         left_out.append({
             "event": event.id,
-            "reason": OUTSIDE if dates else UNDATED,
+            "reason": reason,
             "dates": [dates[0].isoformat(), dates[-1].isoformat()] if dates else [],
             "documents": list(event.documents),
             "copies": list(event.copies),
@@ -294,7 +312,9 @@ def select_events(events: Sequence[Event], docs: Mapping[str, Document],
         "label": window.describe(),
         "events_in_run": len(events),
         "events_kept": len(ranked),
-        "events_left_out": {UNDATED: reasons.count(UNDATED), OUTSIDE: reasons.count(OUTSIDE)},
+        "events_left_out": {UNDATED: reasons.count(UNDATED), OUTSIDE: reasons.count(OUTSIDE),
+                            **({NOTHING_NEW: reasons.count(NOTHING_NEW)}
+                               if window.fresh is not None else {})},
         "left_out": left_out,
         "not_clustered": later,
         "previous": previous.describe() if previous else None,
@@ -302,6 +322,10 @@ def select_events(events: Sequence[Event], docs: Mapping[str, Document],
                            for s in ("new", "updated", "seen")} if previous else None),
         "rules": dict(RULES),
     }
+    if window.fresh is not None:
+        report.update(new_documents=len(window.fresh), new_since=window.fresh_since,
+                      store_seq=window.store_seq)
+        report["rules"]["new"] = RULES_NEW
     notices = []
     undated = reasons.count(UNDATED)
     if undated:
@@ -312,7 +336,11 @@ def select_events(events: Sequence[Event], docs: Mapping[str, Document],
         notices.append(f"{_count(len(later), 'document')} dated after {_iso(window.end)} or "
                        "undated not clustered: a window that ends shows its events as known at "
                        "its end; listed under window.not_clustered in digest.json")
-    if window.bounded and not ranked:
+    if window.fresh is not None and not ranked:
+        notices.append(f"no event with a new article ({window.describe()}): "
+                       f"{_count(len(window.fresh), 'new article')}, "
+                       f"{_count(len(events), 'event')} in the input")
+    elif window.bounded and not ranked:
         notices.append(f"no event in the window ({window.describe()}): of "
                        f"{_count(len(events), 'event')} in the input, {undated} undated and "
                        f"{reasons.count(OUTSIDE)} dated outside it")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.fetch.store import StoreSelection
 from pipeline.ingest.dates import DateMention, find_dates, parse_date
 from pipeline.ingest.encoding import Decoded, UndecodableError, decode_bytes
 from pipeline.ingest.readers import MAX_FILE_MB, SUPPORTED_SUFFIXES, Problem
@@ -43,7 +44,7 @@ class IngestResult:
         return [p for p in self.problems if p.fatal]
 
 
-def read_inputs(paths: Sequence[str | Path], max_mb: float = MAX_FILE_MB) -> IngestResult:
+def read_inputs(paths: Sequence[str | Path | StoreSelection], max_mb: float = MAX_FILE_MB) -> IngestResult:
     """Read files, folders, globs and archives (JSONL(.gz), CSV(.gz), Parquet, saved HF
     datasets) into Documents, collecting problems: the streamed reader `newsdigest batch`
     uses (`pipeline.ingest.stream`), gathered into one list for a run.

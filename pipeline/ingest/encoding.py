@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -387,11 +388,12 @@ def _detect(data: bytes) -> Decoded | None:
     return Decoded(_clean(text), encoding, warnings)
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
+def decode_bytes(data: bytes, declared: str | Sequence[str | None] | None = None) -> Decoded:
     """Decode a file's bytes to text; raise `UndecodableError` if it is not text.
 
-    `declared` is an encoding the container states (HTML ``<meta charset>``); it is tried
-    after UTF-8 because declarations are often stale but a strict UTF-8 decode is not.
+    `declared` is an encoding the container states (HTML ``<meta charset>``), or several in
+    order of trust (an HTTP header's charset, then the page's meta): each is tried after
+    UTF-8 because declarations are often stale but a strict UTF-8 decode is not.
     """
     return _repair_mojibake(_decode(data, declared))
 
@@ -410,7 +412,7 @@ def _repair_mojibake(decoded: Decoded) -> Decoded:
     return decoded
 
 
-def _decode(data: bytes, declared: str | None) -> Decoded:
+def _decode(data: bytes, declared: str | Sequence[str | None] | None) -> Decoded:
     if not data:
         raise UndecodableError("empty file")
     for bom, name in _BOMS:
@@ -425,7 +427,10 @@ def _decode(data: bytes, declared: str | None) -> Decoded:
                 return Decoded(_clean(data[len(bom) :].decode(name)), name.rsplit("-", 1)[0])
             except UnicodeDecodeError:
                 break
-    decoded = _try_iso2022(data) or _try_utf8(data, 0) or _try_declared(data, declared)
+    names = [declared] if declared is None or isinstance(declared, str) else list(declared)
+    decoded = _try_iso2022(data) or _try_utf8(data, 0)
+    for name in names:
+        decoded = decoded or _try_declared(data, name)
     if decoded is not None:
         return decoded
     if b"\x00" in data:

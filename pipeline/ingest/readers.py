@@ -25,7 +25,10 @@ __all__ = [
     "READERS",
     "SUPPORTED_SUFFIXES",
     "FileResult",
+    "Page",
     "Problem",
+    "block_paragraphs",
+    "extract_page",
     "read_file",
     "record_document",
 ]
@@ -78,7 +81,7 @@ def _decode(
     data: bytes,
     display: str,
     result: FileResult,
-    declared: str | None = None,
+    declared: str | list[str | None] | None = None,
 ) -> Decoded | None:
     """Decode or record a fatal problem; decoding warnings become non-fatal problems."""
     try:
@@ -201,9 +204,10 @@ def _flat_paragraphs(html: str) -> list[str]:
     return [b for b in blocks if b]
 
 
-def _fallback_paragraphs(html: str) -> list[str]:
-    """All visible text of <body>, split at block elements (for pages trafilatura rejects);
-    through a flat tag stream when lxml's tree has none (pathologically deep nesting)."""
+def block_paragraphs(html: str) -> list[str]:
+    """All visible text of <body>, split at block elements: for pages trafilatura rejects,
+    and for the HTML fragments feeds carry; through a flat tag stream when lxml's tree has
+    none (pathologically deep nesting)."""
     from lxml import html as lxml_html
 
     try:
@@ -231,15 +235,44 @@ def _iso_date(value: Any) -> dt.date | None:
         return None
 
 
-def read_html(path: Path, display: str, data: bytes) -> FileResult:
-    """.html / .htm: main text via trafilatura (no nav, cookie banners, footers) + metadata."""
+@dataclass
+class Page:
+    """What one HTML page holds: its main text as paragraphs (the headline first) and the
+    metadata trafilatura finds (`url` is the page's canonical or og:url when it names one)."""
+
+    paragraphs: list[str]
+    title: str | None
+    date: dt.date | None
+    outlet: str | None
+    url: str | None
+    author: str | None
+    encoding: str
+    warnings: list[str]  # decoding warnings first, then extraction ones
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def page_charset(data: bytes) -> str | None:
+    """The charset a page's ``<meta>`` declares in its first 4 KB, if any."""
+    charset = _META_CHARSET.search(data[:4096])
+    return charset.group(1).decode("ascii") if charset else None
+
+
+def extract_page(data: bytes, display: str, result: FileResult,
+                 declared: tuple[str | None, ...] = ()) -> Page | None:
+    """An HTML page's main text via trafilatura (no nav, cookie banners, sidebars, footers)
+    and its metadata; None, with a fatal problem in `result`, when it has no text.
+
+    `declared` are charsets the transport states (an HTTP header), trusted before the
+    page's own ``<meta>``; each is only used when the bytes decode strictly with it.
+    """
     import trafilatura  # deferred: costs ~0.3 s to import, and only HTML inputs need it
 
-    result = FileResult()
-    charset = _META_CHARSET.search(data[:4096])
-    decoded = _decode(data, display, result, charset.group(1).decode("ascii") if charset else None)
+    decoded = _decode(data, display, result, [*declared, page_charset(data)])
     if decoded is None:
-        return result
+        return None
     warnings = list(decoded.warnings)
     extracted = None
     try:
@@ -252,10 +285,10 @@ def read_html(path: Path, display: str, data: bytes) -> FileResult:
     paragraphs = _body_paragraphs(body) if body is not None else []
     meta = extracted
     if not paragraphs:
-        paragraphs = _fallback_paragraphs(decoded.text)
+        paragraphs = block_paragraphs(decoded.text)
         if not paragraphs:
             result.problems.append(Problem(display, None, "no text found in HTML, skipped", True))
-            return result
+            return None
         warnings.append("no main text found by trafilatura; used all text of <body>")
         try:
             meta = trafilatura.extract_metadata(decoded.text)
@@ -264,19 +297,31 @@ def read_html(path: Path, display: str, data: bytes) -> FileResult:
     title = _clean_str(getattr(meta, "title", None))
     if title and " ".join(paragraphs[0].split()) != " ".join(title.split()):
         paragraphs.insert(0, title)  # so the headline is segmented like JSONL titles are
-    doc = Document(
-        id=path.stem,
-        text="\n\n".join(paragraphs),
-        source=display,
-        title=title,
-        date=_iso_date(getattr(meta, "date", None)),
-        outlet=_clean_str(getattr(meta, "sitename", None)),
-        url=_clean_str(getattr(meta, "url", None)),
-        encoding=decoded.encoding,
-        warnings=warnings,
-    )
     new_warnings = warnings[len(decoded.warnings) :]  # decoding ones are recorded already
     result.problems.extend(Problem(display, None, w, False) for w in new_warnings)
+    return Page(paragraphs, title, _iso_date(getattr(meta, "date", None)),
+                _clean_str(getattr(meta, "sitename", None)),
+                _clean_str(getattr(meta, "url", None)),
+                _clean_str(getattr(meta, "author", None)), decoded.encoding, warnings)
+
+
+def read_html(path: Path, display: str, data: bytes) -> FileResult:
+    """.html / .htm: one document from the page's main text and metadata (`extract_page`)."""
+    result = FileResult()
+    page = extract_page(data, display, result)
+    if page is None:
+        return result
+    doc = Document(
+        id=path.stem,
+        text=page.text,
+        source=display,
+        title=page.title,
+        date=page.date,
+        outlet=page.outlet,
+        url=page.url,
+        encoding=page.encoding,
+        warnings=page.warnings,
+    )
     result.documents.append((doc, None))
     return result
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import glob
 import gzip
 import io
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.fetch.store import ArticleStore, StoreSelection, is_store
 from pipeline.ingest.dates import parse_date
 from pipeline.ingest.encoding import Decoded
 from pipeline.ingest.readers import (
@@ -102,10 +104,11 @@ class InputSummary:
 class _Unit:
     """One thing to read: a file or HF dataset folder, or a problem with an argument."""
 
-    kind: str  # jsonl | csv | parquet | hf | file | unsupported | error
+    kind: str  # jsonl | csv | parquet | hf | store | file | unsupported | error
     path: Path
     display: str
     message: str = ""
+    selection: StoreSelection | None = None  # which articles of a store
 
 
 @dataclass
@@ -217,7 +220,9 @@ def _walk(directory: Path) -> Iterator[_Unit]:
         if is_dir:
             if entry.is_symlink():
                 continue
-            if is_hf_dataset(path):
+            if is_store(path):
+                yield _Unit("store", path, str(path), selection=StoreSelection(path))
+            elif is_hf_dataset(path):
                 yield _Unit("hf", path, str(path))
             else:
                 yield from _walk(path)
@@ -225,11 +230,22 @@ def _walk(directory: Path) -> Iterator[_Unit]:
             yield _Unit(kind, path, str(path))
 
 
-def _units(inputs: Sequence[str | Path]) -> Iterator[_Unit]:
-    """Each argument to what it names: folder, HF dataset, file, or glob pattern."""
+def _units(inputs: Sequence[str | Path | StoreSelection]) -> Iterator[_Unit]:
+    """Each argument to what it names: folder, article store (all of it, or the articles a
+    `StoreSelection` names), HF dataset, file, or glob pattern."""
     for arg in inputs:
+        if isinstance(arg, StoreSelection):
+            if is_store(arg.path):
+                yield _Unit("store", arg.path, str(arg.path), selection=arg)
+            else:
+                yield _Unit("error", arg.path, str(arg.path), "no article store here "
+                            "(fill one with `newsdigest fetch SOURCES --store DIR`)")
+            continue
         path = Path(arg)
         if path.is_dir():
+            if is_store(path):
+                yield _Unit("store", path, str(path), selection=StoreSelection(path))
+                continue
             if is_hf_dataset(path):
                 yield _Unit("hf", path, str(path))
                 continue
@@ -457,6 +473,31 @@ def _hf_items(path: Path, display: str, ctx: _Context) -> Iterator[Item]:
         yield from _table_items(tables, stem, split_display, ctx)
 
 
+def _store_items(path: Path, display: str, ctx: _Context,
+                 selection: StoreSelection | None = None) -> Iterator[Item]:
+    """An article store's articles (those `selection` names), as records named
+    ``DIR#id``; a teaser (the page could not be read) or an article dated by its fetch
+    time says so in its warnings."""
+    selection = selection or StoreSelection(path)
+    store = ArticleStore(path, create=False)
+    try:
+        for number, record in enumerate(store.records(selection.since, selection.until), 1):
+            where = f"{display}#{record['id']}"
+            item = _record_item(record, path.name, display, number, (where, None), "article",
+                                ctx)
+            if item.document is not None:
+                if record["status"] == "teaser":
+                    item.document.warnings.append(
+                        f"only the feed's summary: the page could not be read "
+                        f"({(record['note'] or '').removeprefix('page: ')})")
+                if record["day_from"] == "fetched":
+                    item.document.warnings.append("no publication date in the feed or the "
+                                                  "page: dated by the day it was fetched")
+            yield item
+    finally:
+        store.close()
+
+
 # --------------------------------------------------------------------------- whole files
 
 
@@ -492,6 +533,7 @@ _READERS: dict[str, Callable[[Path, str, _Context], Iterator[Item]]] = {
     "csv": _csv_items,
     "parquet": _parquet_items,
     "hf": _hf_items,
+    "store": _store_items,
     "file": _file_items,
     "unsupported": _unsupported_items,
 }
@@ -500,8 +542,11 @@ _READERS: dict[str, Callable[[Path, str, _Context], Iterator[Item]]] = {
 def _read_unit(unit: _Unit, ctx: _Context) -> Iterator[Item]:
     """A reader's items; whatever it raises becomes one fatal problem for that input."""
     count = 0
+    reader = _READERS[unit.kind]
+    if unit.kind == "store":
+        reader = functools.partial(_store_items, selection=unit.selection)
     try:
-        for item in _READERS[unit.kind](unit.path, unit.display, ctx):
+        for item in reader(unit.path, unit.display, ctx):
             count += 1
             yield item
     except Exception as err:  # noqa: BLE001 - a broken file must not stop the batch
@@ -523,7 +568,7 @@ def _unique_id(doc_id: str, taken: Container[str]) -> str:
     return f"{doc_id}~{n}"
 
 
-def iter_inputs(inputs: Sequence[str | Path] | str | Path,
+def iter_inputs(inputs: Sequence[str | Path | StoreSelection] | str | Path,
                 max_mb: float = MAX_FILE_MB) -> Iterator[Item]:
     """Stream folders, globs, files and HF datasets as Items, in a reproducible order.
 
@@ -558,7 +603,8 @@ def iter_inputs(inputs: Sequence[str | Path] | str | Path,
             yield item
 
 
-def describe_inputs(inputs: Sequence[str | Path] | str | Path) -> InputSummary:
+def describe_inputs(inputs: Sequence[str | Path | StoreSelection] | str | Path
+                    ) -> InputSummary:
     """Count what `iter_inputs` will read without reading rows: files, bytes, rows if known.
 
     Rows are known from Parquet metadata and HF datasets, and are 1 per text/HTML file; one
@@ -578,7 +624,7 @@ def describe_inputs(inputs: Sequence[str | Path] | str | Path) -> InputSummary:
         seen.add(resolved)
         summary.files += 1
         try:
-            if unit.kind == "hf":
+            if unit.kind in ("hf", "store"):
                 summary.bytes += sum(p.stat().st_size for p in unit.path.rglob("*") if p.is_file())
             else:
                 summary.bytes += unit.path.stat().st_size
@@ -596,6 +642,12 @@ def _known_rows(unit: _Unit) -> int | None:
 
             with pq.ParquetFile(unit.path) as parquet:
                 return int(parquet.metadata.num_rows)
+        if unit.kind == "store":
+            store = ArticleStore(unit.path, create=False)
+            try:
+                return store.count()
+            finally:
+                store.close()
         if unit.kind == "hf":
             import datasets
 

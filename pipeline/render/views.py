@@ -243,13 +243,20 @@ STATUS_MARKERS: dict[str, tuple[str, str]] = {
 LEFT_OUT_REASONS: dict[str, str] = {
     "undated": "undated: none of its articles carries a date",
     "outside-window": "outside the window",
+    "no-new-article": "no new article: none of its articles is new since the last digest",
 }
+
+
+def _bounded(window: dict[str, Any]) -> bool:
+    """A dated window, or `newsdigest daily`'s window of new articles."""
+    return bool(window.get("start") or window.get("end")
+                or window.get("new_documents") is not None)
 
 
 def digest_title(d: dict[str, Any]) -> str:
     """`News digest`, or `News digest: events of 2025-06-08` for a dated window (plain text)."""
     window = d.get("window") or {}
-    if window.get("start") or window.get("end"):
+    if _bounded(window):
         return f"News digest: {window.get('label') or 'dated window'}"
     return "News digest"
 
@@ -277,7 +284,7 @@ def window_facts(d: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, plain text) header lines on the window and the previous digest; none without."""
     window = d.get("window") or {}
     out = []
-    if window.get("start") or window.get("end"):
+    if _bounded(window):
         counts = {k: v for k, v in (window.get("events_left_out") or {}).items() if v}
         left = sum(counts.values())
         why = ", ".join(f"{n} {LEFT_OUT_REASONS.get(reason, reason).split(':')[0]}"
