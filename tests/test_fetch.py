@@ -63,6 +63,9 @@ def test_every_outlet_article_is_stored_from_its_page_in_its_language(fetched):
         assert "Most read" not in row["text"] and "All rights reserved" not in row["text"]
         assert row["day"] == "2026-12-07" and row["published"].startswith("2026-12-07T")
         assert row["canonical_url"].endswith(path.split("?")[0])
+    # titles come from the feeds: the EUC-KR RSS feed and the JSON Feed decode right
+    assert articles["hanbit/1-ferry.html"]["title"].startswith("부산∼후쿠오카 여객선")
+    assert articles["kitahama/1-ferry.html"]["title"].startswith("釜山発博多行きフェリー")
     # the Shift_JIS page whose header says Latin-1 is read as Japanese, not mojibake
     assert "日韓" in articles["kitahama/1-visa.html"]["text"]
     assert first.feeds_failed == 2 and first.pages >= 8

@@ -57,7 +57,7 @@ def is_teaser(text: str) -> bool:
 def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
     """Entries of a feed document, newest first as the feed lists them."""
     kind = content_type.split(";")[0].strip().lower()
-    if kind in _JSON_TYPES or body.lstrip()[:1] == b"{":
+    if kind in _JSON_TYPES or body.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{":
         return _json_feed(body)
     import feedparser
 

@@ -226,6 +226,7 @@ class Fetcher:
         changed (a 304 feed lists nothing, yet its teasers still wait for their pages)."""
         articles, entries = self.store.pending(source.url)
         todo = [_row_entry(row) for row in articles] + [_json_entry(e) for e in entries]
+        todo = [e for e in todo if normalise_url(e.url or "") not in self._handled]
         counts: dict[str, int] = {}
         for outcome in await asyncio.gather(*(self._entry(client, source, None, e, True)
                                               for e in todo)):

@@ -212,7 +212,7 @@ class PoliteClient:
             if host.robots is None:
                 parts = urlsplit(url)
                 robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-                found = await self._with_retries(robots_url, robots_url, {}, 0)
+                found = await self.get(robots_url)  # redirects followed (RFC 9309: 5+)
                 if found.status is not None and 400 <= found.status < 500:
                     host.robots = Protego.parse("")
                 elif not found.ok:

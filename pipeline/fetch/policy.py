@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+POSITIVE = ("concurrency", "per_host_concurrency", "max_bytes", "max_entries")
+NOT_NEGATIVE = ("per_host_interval", "max_crawl_delay", "backoff", "max_retry_after", "retries",
+                "max_redirects")
 USER_AGENT = "newsdigest/0.1 (feed reader; +https://pypi.org/project/newsdigest/)"
 
 
@@ -27,12 +30,11 @@ class FetchPolicy:
     trust_env: bool = True  # HTTP(S)_PROXY / NO_PROXY from the environment
 
     def __post_init__(self) -> None:
-        for name in ("concurrency", "per_host_concurrency", "max_bytes", "max_entries"):
-            if getattr(self, name) < 1:
+        for name in POSITIVE:
+            if not getattr(self, name) >= 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
-        for name in ("per_host_interval", "max_crawl_delay", "backoff", "max_retry_after",
-                     "retries", "max_redirects"):
-            if getattr(self, name) < 0:
+        for name in NOT_NEGATIVE:  # written `not >=` so that NaN fails too
+            if not getattr(self, name) >= 0:
                 raise ValueError(f"{name} must not be negative, got {getattr(self, name)!r}")
-        if not self.timeout > 0:
+        if not self.timeout > 0 or self.timeout == float("inf"):
             raise ValueError(f"timeout must be positive, got {self.timeout!r}")

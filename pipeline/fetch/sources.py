@@ -147,12 +147,13 @@ def _policy(raw: Any, display: str, problems: list[str]) -> FetchPolicy:
             problems.append(f"{display}: [fetch] {key} must be {type(default).__name__}, "
                             f"got {value!r}")
             continue
+        try:  # each value on its own: every bad one is a line, the good ones are kept
+            FetchPolicy(**{key: value})
+        except ValueError as exc:
+            problems.append(f"{display}: [fetch] {exc}")
+            continue
         good[key] = value
-    try:
-        return FetchPolicy(**good)
-    except ValueError as exc:
-        problems.append(f"{display}: [fetch] {exc}")
-        return FetchPolicy()
+    return FetchPolicy(**good)
 
 
 def _from_opml(data: bytes, display: str) -> Sources:
