@@ -457,6 +457,17 @@ def test_client_refuses_a_declared_content_length_over_max_bytes():
     assert resp.error == "response of 20,000 bytes is over max_bytes (10,000)"
 
 
+def _get_in_turn(handler, requests: list[tuple[str, bool]]) -> list[Response]:
+    """(url, page) requests one after another through one client with robots.txt on."""
+    policy = FetchPolicy(per_host_interval=0, retries=0, trust_env=False)
+
+    async def go() -> list[Response]:
+        async with PoliteClient(policy, transport=httpx.MockTransport(handler)) as client:
+            return [await client.get(url, page=page) for url, page in requests]
+
+    return asyncio.run(go())
+
+
 def test_client_obeys_robots_txt_for_pages_only():
     seen: list[str] = []
 
@@ -466,15 +477,10 @@ def test_client_obeys_robots_txt_for_pages_only():
             return httpx.Response(200, text="User-agent: *\nDisallow: /private/\n")
         return httpx.Response(200, text="page")
 
-    policy = FetchPolicy(per_host_interval=0, retries=0, trust_env=False)
-
-    async def go() -> list[Response]:
-        async with PoliteClient(policy, transport=httpx.MockTransport(handler)) as client:
-            return [await client.get("https://harbor.example.com/private/a", page=True),
-                    await client.get("https://harbor.example.com/news/b", page=True),
-                    await client.get("https://harbor.example.com/private/feed.xml")]
-
-    refused, page, feed = asyncio.run(go())
+    refused, page, feed = _get_in_turn(handler, [
+        ("https://harbor.example.com/private/a", True),
+        ("https://harbor.example.com/news/b", True),
+        ("https://harbor.example.com/private/feed.xml", False)])
     assert refused.error == "disallowed by robots.txt"
     assert page.ok and feed.ok
     assert seen == ["/robots.txt", "/news/b", "/private/feed.xml"]  # robots read once
@@ -796,14 +802,8 @@ def test_robots_txt_behind_a_redirect_is_followed():
             return httpx.Response(200, text="User-agent: *\nDisallow: /private/\n")
         return httpx.Response(200, text="page")
 
-    policy = FetchPolicy(per_host_interval=0, retries=0, trust_env=False)
-
-    async def go() -> list[Response]:
-        async with PoliteClient(policy, transport=httpx.MockTransport(handler)) as client:
-            return [await client.get("https://harbor.example.com/news/b", page=True),
-                    await client.get("https://harbor.example.com/private/a", page=True)]
-
-    page, refused = asyncio.run(go())
+    page, refused = _get_in_turn(handler, [("https://harbor.example.com/news/b", True),
+                                           ("https://harbor.example.com/private/a", True)])
     assert page.ok
     assert refused.error == "disallowed by robots.txt"
 
