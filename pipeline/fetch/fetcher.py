@@ -86,6 +86,10 @@ class Fetcher:
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            # the workers are forked now, before the event loop starts its resolver threads
+            # (a fork beside running threads can copy a lock some thread holds)
+            for started_worker in [pool.submit(int) for _ in range(workers)]:
+                started_worker.result()
             self._pool = pool
             asyncio.run(self._all())
         self.summary.seconds = round(time.monotonic() - started, 2)
