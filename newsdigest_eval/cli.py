@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from newsdigest_eval.baseline import entry_for, load_baseline, regressions, update_baseline
     from newsdigest_eval.report import print_table, write_report
     from newsdigest_eval.suites import run_suites
-    from pipeline.cli import ProgressBar
+    from pipeline.progress import ProgressBar
 
     if not args.digest and not args.suite:
         print("newsdigest eval: give --digest PATH or --suite NAME", file=sys.stderr)

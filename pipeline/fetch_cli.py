@@ -122,9 +122,9 @@ def _report(summary, quiet: bool) -> None:
 
 
 def _fetch(args: argparse.Namespace, sources) -> int:
-    from pipeline.cli import ProgressBar
     from pipeline.fetch.fetcher import fetch
     from pipeline.fetch.store import ArticleStore
+    from pipeline.progress import ProgressBar
 
     store = ArticleStore(args.store)
     try:
@@ -155,12 +155,14 @@ def _store(args: argparse.Namespace) -> int:
 
 
 def _daily(args: argparse.Namespace, sources) -> int:
-    from pipeline.cli import ProgressBar, _config
+    from pipeline.config import Config
     from pipeline.daily import parse_day
     from pipeline.fetch.digests import daily_digest
+    from pipeline.progress import ProgressBar
 
-    config = _config(argparse.Namespace(config=args.config, langs=args.langs, read=None,
-                                        translators=None, embedder=None, summarizer=None))
+    config = Config.from_toml(args.config) if args.config else Config()
+    if args.langs:
+        config = config.with_overrides(langs=tuple(x.strip() for x in args.langs.split(",")))
     today = parse_day(args.today) if args.today else dt.date.today()
     show = not args.quiet and sys.stderr.isatty()
     with ProgressBar(show) as progress:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from feed_server import FeedServer, Site
+
 from pipeline.cli import main
 from pipeline.fetch.fetcher import fetch
 from pipeline.fetch.sources import load_sources
