@@ -168,6 +168,7 @@ def _config(args: argparse.Namespace) -> Config:
 def _translate(args: argparse.Namespace) -> int:
     from pipeline.backends import build_router
     from pipeline.cache import cache_dir
+    from pipeline.translate.advice import gloss_advice
 
     try:
         config = Config.from_toml(args.config) if args.config else Config()
@@ -184,10 +185,13 @@ def _translate(args: argparse.Namespace) -> int:
               f"configured backends serve: {served}", file=sys.stderr)
         return 1
     batch: list[str] = []
+    tiers: set[str] = set()
 
     def flush() -> None:
         todo = [line for line in batch if line.strip()]
-        done = iter(router.translate(todo, args.src, args.tgt)) if todo else iter(())
+        results = router.translate(todo, args.src, args.tgt) if todo else []
+        tiers.update(r.tier for r in results)
+        done = iter(results)
         for line in batch:
             out = next(done).text if line.strip() else ""
             sys.stdout.write(" ".join(out.splitlines()) + "\n")
@@ -199,6 +203,9 @@ def _translate(args: argparse.Namespace) -> int:
         if len(batch) >= args.batch:
             flush()
     flush()
+    advice = gloss_advice([(args.src, args.tgt)]) if "gloss" in tiers else None
+    if advice:
+        print(f"newsdigest: note: {advice}", file=sys.stderr)
     return 0
 
 

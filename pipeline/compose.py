@@ -18,6 +18,7 @@ from pipeline.network import network_uses
 from pipeline.stages import StageClock
 from pipeline.summarize import GuardedGenerator, summarize_event
 from pipeline.translate import TranslationRouter
+from pipeline.translate.advice import gloss_advice
 
 
 def summarise_events(events: Iterable[Event], by_id: dict[str, Document], config: Config,
@@ -89,7 +90,24 @@ def build_digest(documents: Sequence[Document], events: Sequence[Event], config:
     # first: describing the routes builds the router's backends, whose setup remarks are
     # notices (a router whose events ran on a pool's workers has translated nothing here)
     backends = describe_backends(config, router)
+    advice = gloss_advice(glossed_pairs(events))
     return Digest(documents=list(documents), events=list(events), langs=config.langs,
                   errors=list(errors),
-                  notices=network_uses(config) + list(notices) + list(router.notices) + said,
+                  notices=network_uses(config) + list(notices) + list(router.notices) + said
+                  + ([advice] if advice else []),
                   clustering=clustering or {}, window=window or {}, backends=backends)
+
+
+def glossed_pairs(events: Iterable[Event]) -> set[tuple[str, str]]:
+    """The (source, target) language pairs of the digest's sentences that the dictionary
+    gloss produced: what its offline notice names."""
+    from pipeline.model import base_lang
+
+    pairs = set()
+    for event in events:
+        sentences = list(event.title.values()) + [s for ss in event.summary.values() for s in ss]
+        for s in sentences:
+            source = s.original or (s.sources[0] if s.sources else None)
+            if s.tier == "gloss" and source is not None and source.lang != s.lang:
+                pairs.add((base_lang(source.lang), base_lang(s.lang)))
+    return pairs

@@ -218,9 +218,12 @@ def test_missing_folder_is_model_unavailable(tmp_path):
         t.translate(["中国"], "zh", "en")
     message = str(err.value)
     assert message.startswith("ctranslate2 zh->en:") and str(missing) in message
-    assert f"huggingface-cli download {HUB} --local-dir {tmp_path / 'store' / 'opus-mt-zh-en'}" \
-        in message
-    assert f"newsdigest models convert {tmp_path / 'store' / 'opus-mt-zh-en'}" in message
+    assert "`newsdigest models get opus-mt-zh-en --ct2`" in message  # a manifest model
+    elsewhere = tmp_path / "mine-ct2"  # not in the manifest: the hub's download, then convert
+    with pytest.raises(ModelUnavailable) as err:
+        CTranslate2Translator(str(elsewhere), "zh", "en", hub_id=HUB).load()
+    assert f"`hf download {HUB} --local-dir {tmp_path / 'mine'}`" in str(err.value)
+    assert f"newsdigest models convert {tmp_path / 'mine'} --out {elsewhere}" in str(err.value)
 
 
 def test_broken_folders_are_model_unavailable(tmp_path, ct2_dir, monkeypatch):
@@ -262,7 +265,7 @@ def test_convert_errors_are_one_line(tmp_path, monkeypatch, capsys, store):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no-such-model" in err
     assert _models("convert", "opus-mt-zh-en") == 1  # listed, but not in this store
-    assert "huggingface-cli download" in capsys.readouterr().err
+    assert "newsdigest models get opus-mt-zh-en" in capsys.readouterr().err
     keep = tmp_path / "notes"
     keep.mkdir()
     (keep / "mine.txt").write_text("x", "utf-8")

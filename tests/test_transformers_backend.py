@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.translate import TRANSLATORS, TranslationRouter
 from pipeline.translate.base import ModelUnavailable
-from pipeline.translate.manifest import available_models, load_manifest
+from pipeline.translate.manifest import available_models
 from pipeline.translate.transformers_backend import TransformersTranslator
 from tests.conftest import EVALDATA
 from tests.tiny_models import long_paragraph, seed_lines, seed_zh_texts
@@ -137,7 +137,7 @@ def test_missing_folder_is_model_unavailable(tmp_path):
     with pytest.raises(ModelUnavailable) as err:
         t.translate(["中国"], "zh", "en")
     assert str(missing) in str(err.value)
-    assert "huggingface-cli download Helsinki-NLP/opus-mt-zh-en" in str(err.value)
+    assert "`newsdigest models get opus-mt-zh-en`" in str(err.value)
 
 
 def test_broken_folder_is_model_unavailable(tmp_path):
@@ -146,11 +146,29 @@ def test_broken_folder_is_model_unavailable(tmp_path):
         TransformersTranslator(str(tmp_path), "zh", "en").load()
 
 
-def test_manifest_lists_known_models():
-    names = {e.name: e for e in load_manifest()}
+def test_manifest_pins_every_model_and_recommends_one_for_every_pair():
+    from itertools import permutations
+
+    from pipeline.translate.manifest import read_manifest
+    from pipeline.translate.nmt_units import FAMILIES
+
+    manifest = read_manifest()
+    names = {e.name: e for e in manifest.models}
     assert names["opus-mt-zh-en"].hub == "Helsinki-NLP/opus-mt-zh-en"
-    assert {(e.src, e.tgt) for e in names.values()} >= {("zh", "en"), ("ja", "en"), ("ko", "en")}
-    assert all(e.family == "marian" for e in names.values())
+    for e in manifest.models:
+        assert re.fullmatch(r"[0-9a-f]{40}", e.revision), e.name  # a commit, not a branch
+        assert e.family in FAMILIES and e.licence and e.size_mb > 0, e.name
+        assert e.card == f"https://huggingface.co/{e.hub}", e.name
+        assert all(s.pair in {f"{a}-{b}" for a, b in e.pairs} for s in e.scores), e.name
+    for src, tgt in permutations(("en", "zh", "ja", "ko"), 2):
+        best = manifest.recommended(src, tgt)
+        assert best is not None and best.serves(src, tgt), (src, tgt)
+        assert manifest.recommend[f"{src}-{tgt}"] == best.name
+    assert names["opus-mt-en-zh"].prefix == ">>cmn_Hans<< "  # a multi-target model
+    assert "opus-mt-en-jap" not in names  # Bible data, not Japanese news MT
+    for multi in ("nllb-200-distilled-600M", "m2m100_418M"):
+        assert len(names[multi].pairs) == 12
+        assert set(FAMILIES[names[multi].family].codes) == {"en", "zh", "ja", "ko"}
 
 
 def test_store_lookup_finds_the_model(tmp_path, monkeypatch, marian_dir, seed_zh):

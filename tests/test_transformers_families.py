@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import permutations
 
 import pytest
 
@@ -274,3 +275,94 @@ def test_deterministic_across_calls_and_instances(make, texts, model_dir):
     assert first == [o.text for o in t.translate(texts["zh"][:3], "zh", "en")]
     fresh = TransformersTranslator(str(model_dir), "zh", "en", num_beams=2, max_new_tokens=12)
     assert [o.text for o in fresh.translate(texts["zh"][:3], "zh", "en")] == first
+
+
+ALL_PAIRS = list(permutations(LANGS, 2))
+
+
+def _twelve_pair_texts(texts) -> dict[str, list[str]]:
+    _need(texts, *LANGS)
+    return {lang: texts[lang][:2] for lang in LANGS}
+
+
+def test_one_loaded_model_serves_all_twelve_pairs_with_their_codes(family, model_dir, texts):
+    """transformers: one instance, one copy of the weights, every pair of en/zh/ja/ko: the
+    source code leads the input, the target code is forced first, none leaks into text."""
+    inputs = _twelve_pair_texts(texts)
+    t = TransformersTranslator(str(model_dir), "en", "zh", num_beams=2, max_new_tokens=10,
+                               pairs=ALL_PAIRS)
+    assert all(t.supports(s, g) for s, g in ALL_PAIRS) and not t.supports("en", "en")
+    t.load()
+    net, tok = t._net, t._tok
+    for src, tgt in ALL_PAIRS:
+        with _Spy(t) as spy:
+            out = t.translate(inputs[src], src, tgt)
+        assert t._net is net  # loaded once for all pairs
+        src_id, tgt_id = _code_id(tok, family, src), _code_id(tok, family, tgt)
+        for kw, ids in spy.calls:
+            assert (kw["input_ids"][:, 0] == src_id).all(), (src, tgt)
+            assert kw["forced_bos_token_id"] == tgt_id and (ids[:, 1] == tgt_id).all()
+        assert all(o.text and o.tier == "nmt" for o in out), (src, tgt, out)
+        assert not _ANY_CODE.findall(" ".join(o.text for o in out)), (src, tgt, out)
+
+
+class _RecordingNet:
+    """Stands in for a ctranslate2.Translator, passing calls on and keeping their arguments."""
+
+    def __init__(self, net) -> None:
+        self.net, self.calls = net, []
+
+    def translate_batch(self, batch, **kw):
+        results = self.net.translate_batch(batch, **kw)
+        self.calls.append((batch, kw, results))
+        return results
+
+
+@pytest.fixture(scope="module")
+def ct2_model_dir(model_dir, tmp_path_factory):
+    pytest.importorskip("ctranslate2")
+    from pipeline.models_cli import convert_model
+
+    return convert_model(model_dir, tmp_path_factory.mktemp("ct2") / "multi-ct2", "int8")
+
+
+def test_ctranslate2_serves_all_twelve_pairs_with_their_codes(family, ct2_model_dir, texts):
+    """CTranslate2 (int8, converted by `models convert`): every pair on one loaded model, the
+    source token first in the input, the target token as the target prefix."""
+    from pipeline.translate.ctranslate2_backend import CTranslate2Translator
+
+    inputs = _twelve_pair_texts(texts)
+    t = CTranslate2Translator(str(ct2_model_dir), "en", "zh", beam_size=2, max_new_tokens=10,
+                              pairs=ALL_PAIRS)
+    t.load()
+    assert t.family == family
+    spy = t._net = _RecordingNet(t._net)
+    codes = dict(zip(LANGS, _code_tokens(family, LANGS)))
+    for src, tgt in ALL_PAIRS:
+        spy.calls.clear()
+        out = t.translate(inputs[src], src, tgt)
+        assert spy.calls, (src, tgt)
+        for batch, kw, results in spy.calls:
+            assert all(tokens[0] == codes[src] and tokens[-1] == "</s>" for tokens in batch)
+            assert kw["target_prefix"] == [[codes[tgt]]] * len(batch)
+            assert all(r.hypotheses[0][0] == codes[tgt] for r in results)
+        assert all(o.text and o.tier == "nmt" for o in out), (src, tgt, out)
+        assert not _ANY_CODE.findall(" ".join(o.text for o in out)), (src, tgt, out)
+
+
+def test_auto_gives_each_pair_its_best_present_model(family, model_dir, tmp_path,
+                                                     monkeypatch):
+    """A store holding a multilingual model under its manifest name: `auto` builds one
+    backend for it serving every pair no better model claims, and routes nothing to the
+    gloss or through English."""
+    from pipeline.translate import TRANSLATORS, TranslationRouter
+
+    name = "nllb-200-distilled-600M" if family == "nllb" else "m2m100_418M"
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / name).symlink_to(model_dir, target_is_directory=True)
+    monkeypatch.setenv("NEWSDIGEST_MODELS", str(store))
+    neural = [b for b in TRANSLATORS["auto"]({}) if b.tier == "nmt"]
+    assert len(neural) == 1 and neural[0].pairs == frozenset(ALL_PAIRS)
+    router = TranslationRouter(("auto",))
+    assert {router.describe(s, t) for s, t in ALL_PAIRS} == {"transformers"}

@@ -8,6 +8,7 @@ Adding a backend touches one new module and one line in `TRANSLATORS`.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +22,7 @@ from pipeline.translate.base import (
     TranslatorNotice,
 )
 from pipeline.translate.cache import with_cache
+from pipeline.translate.manifest import LANGS
 from pipeline.translate.passthrough import Untranslated
 
 
@@ -35,61 +37,73 @@ def _gloss(options: Mapping | None = None) -> list[Translator]:
             ReverseJMdictGlossTranslator(), KoreanGlossTranslator()]
 
 
-def _transformers(options: Mapping | None = None) -> list[Translator]:
-    """One seq2seq backend per manifest model present in the store; none means fall back."""
-    from pipeline.translate.manifest import available_models, store_dir
+def _model_backends(formats: tuple[str, ...], options: Mapping | None = None
+                    ) -> list[Translator]:
+    """One backend per model the store holds, serving the pairs for which it is the best
+    present model (models/manifest.toml: the recommended model, then manifest order), in the
+    given formats ("ct2": the converted int8 folder, preferred; "hf": the transformers one).
+    A multilingual model is loaded once for all its pairs."""
+    from pipeline.translate.ctranslate2_backend import CTranslate2Translator
+    from pipeline.translate.manifest import is_present, model_folder, read_manifest
     from pipeline.translate.transformers_backend import TransformersTranslator
 
-    found = available_models()
+    options = dict(options or {})
+    manifest = read_manifest()
+    won: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (name, format) -> pairs
+    for src, tgt in itertools.permutations(LANGS, 2):
+        for entry in manifest.ranked(src, tgt):
+            fmt = next((f for f in formats if is_present(entry, ct2=f == "ct2")), None)
+            if fmt:
+                won.setdefault((entry.name, fmt), []).append((src, tgt))
+                break
+    keys = ("beam_size", "batch_size", "max_new_tokens", "compute_type", "max_input_tokens")
+    built: list[Translator] = []
+    for (name, fmt), pairs in won.items():
+        e = manifest.entry(name)
+        folder = str(model_folder(e, ct2=fmt == "ct2"))
+        common = {"family": e.family, "prefix": e.prefix, "hub_id": e.hub, "pairs": pairs}
+        if fmt == "ct2":
+            built.append(CTranslate2Translator(folder, *pairs[0], **common,
+                                               **{k: options[k] for k in keys if k in options}))
+        else:
+            built.append(TransformersTranslator(folder, *pairs[0], **common))
+    return built
+
+
+def _transformers(options: Mapping | None = None) -> list[Translator]:
+    """The transformers folders of manifest models in the store; none means fall back."""
+    from pipeline.translate.manifest import store_dir
+
+    found = _model_backends(("hf",), options)
     if not found:
         warnings.warn(TranslatorNotice(
             f"transformers: no model from models/manifest.toml found in {store_dir()} "
-            "(set NEWSDIGEST_MODELS to use another store); using the next translator"),
-            stacklevel=2)
-    return [TransformersTranslator(str(folder), e.src, e.tgt, family=e.family, prefix=e.prefix,
-                                   hub_id=e.hub) for e, folder in found]
+            "(get one with `newsdigest models get opus-mt-zh-en`, or set NEWSDIGEST_MODELS to "
+            "use another store); using the next translator"), stacklevel=2)
+    return found
 
 
 def _ctranslate2(options: Mapping | None = None) -> list[Translator]:
-    """One CTranslate2 backend per manifest model converted in the store (<name>-ct2, see
-    `newsdigest models convert`); none means fall back."""
-    from pipeline.translate.ctranslate2_backend import CTranslate2Translator
-    from pipeline.translate.manifest import available_ct2_models, store_dir
+    """The CTranslate2 folders (<name>-ct2) of manifest models in the store; none means
+    fall back."""
+    from pipeline.translate.manifest import store_dir
 
-    options = dict(options or {})
-    found = available_ct2_models()
+    found = _model_backends(("ct2",), options)
     if not found:
         warnings.warn(TranslatorNotice(
             f"ctranslate2: no converted model from models/manifest.toml found in {store_dir()} "
-            "(convert one with `newsdigest models convert opus-mt-zh-en`, or set "
+            "(get one with `newsdigest models get opus-mt-zh-en --ct2`, or set "
             "NEWSDIGEST_MODELS to use another store); using the next translator"),
             stacklevel=2)
-    keys = ("beam_size", "batch_size", "max_new_tokens", "compute_type", "max_input_tokens")
-    return [CTranslate2Translator(str(folder), e.src, e.tgt, family=e.family, prefix=e.prefix,
-                                  hub_id=e.hub, **{k: options[k] for k in keys if k in options})
-            for e, folder in found]
+    return found
 
 
 def _auto(options: Mapping | None = None) -> list[Translator]:
-    """The best backends present: neural models found in the store first, then the gloss.
-
-    With no model present this says, once, that the gloss is in use and how to get a model.
-    """
-    from pipeline.translate.manifest import available_ct2_models, available_models, store_dir
-
-    # converted (int8, several times faster on CPU) before plain transformers; each serves
-    # only the pairs it has, and the router takes the first backend for each pair
-    neural = (_ctranslate2() if available_ct2_models() else []) + (
-        _transformers() if available_models() else [])
-    if not neural:
-        warnings.warn(
-            TranslatorNotice(
-                f"no neural translation model in {store_dir()}: using the offline dictionary "
-                "gloss (tier gloss). For neural MT: pip install 'newsdigest[nmt]', then e.g. "
-                "huggingface-cli download Helsinki-NLP/opus-mt-zh-en "
-                f"--local-dir {store_dir() / 'opus-mt-zh-en'}"),
-            stacklevel=2)
-    return neural + _gloss()
+    """The best backends present: per pair the best model in the store (its int8
+    CTranslate2 folder before its transformers folder), then the gloss. A pair with no
+    model but two halves through English is pivoted by the router; a digest that used the
+    gloss says which pairs and the command that fetches their models (`advice.py`)."""
+    return _model_backends(("ct2", "hf"), options) + _gloss()
 
 
 def _llm(options: Mapping | None = None) -> list[Translator]:

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.translate import nmt_units
+from pipeline.translate.advice import how_to_get
 from pipeline.translate.base import ModelUnavailable
-from pipeline.translate.gloss_base import base_lang
-from pipeline.translate.manifest import CT2_SUFFIX
 from pipeline.translate.nmt_units import FAMILIES
 
 META_FILE = "newsdigest.json"  # written by `newsdigest models convert`
@@ -48,7 +47,8 @@ def read_meta(folder: Path) -> dict:
 
 
 class CTranslate2Translator(nmt_units.UnitTranslator):
-    """One CTranslate2 model serving one language pair, loaded on first use."""
+    """One CTranslate2 model, loaded on first use, serving one pair (Marian) or every pair in
+    `pairs` (NLLB, M2M-100: one copy in memory for all of them)."""
 
     name = "ctranslate2"
     tier = "nmt"
@@ -56,13 +56,14 @@ class CTranslate2Translator(nmt_units.UnitTranslator):
     def __init__(self, model: str, src: str, tgt: str, beam_size: int = 4,
                  max_new_tokens: int = 512, batch_size: int = 8, *, family: str | None = None,
                  prefix: str | None = None, hub_id: str | None = None,
-                 max_input_tokens: int | None = None, compute_type: str = "int8") -> None:
+                 max_input_tokens: int | None = None, compute_type: str = "int8",
+                 pairs=None) -> None:
         """`model`: a folder written by `newsdigest models convert`. `max_new_tokens`: most
         tokens generated per unit, end token included (as in transformers), capped further by
         the input's length. `family`, `prefix`, `hub_id`, `max_input_tokens` default to what
         the convert step recorded in newsdigest.json."""
         self.model_id = str(model)
-        self.src, self.tgt = base_lang(src), base_lang(tgt)
+        self._set_pairs(src, tgt, pairs)
         self.beam_size = beam_size
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
@@ -82,14 +83,9 @@ class CTranslate2Translator(nmt_units.UnitTranslator):
 
     def _unavailable(self, why: str) -> ModelUnavailable:
         where = Path(self.model_id).expanduser()
-        name = where.name.removesuffix(CT2_SUFFIX)
-        original = where.with_name(name) if where.name.endswith(CT2_SUFFIX) else where.with_name(
-            f"{name}-hf")
-        hub = self.hub_id or f"Helsinki-NLP/opus-mt-{self.src}-{self.tgt}"
         return ModelUnavailable(
             f"ctranslate2 {self.src}->{self.tgt}: {why} (looked in {where}). Get it with "
-            f"`huggingface-cli download {hub} --local-dir {original}` on a machine with the "
-            f"model hub, then `newsdigest models convert {original} --out {where}` "
+            f"{how_to_get(where, self.hub_id, ct2=True)} on a machine with the model hub "
             "(converting needs `pip install 'newsdigest[nmt,ct2]'`), or point NEWSDIGEST_MODELS "
             "at a store holding it (see models/manifest.toml)."
         )
@@ -137,8 +133,9 @@ class CTranslate2Translator(nmt_units.UnitTranslator):
 
     # ------------------------------------------------------------------ tokens
 
-    def tokens(self, text: str) -> list[str]:
-        """Source tokens of `text` as the model takes them (language tokens, pieces, `</s>`)."""
+    def tokens(self, text: str, src: str | None = None) -> list[str]:
+        """Source tokens of `text` as the model takes them (language tokens, pieces, `</s>`);
+        `src`: the source language of a multilingual model (default: the first pair's)."""
         self.load()
         head: list[str] = []
         body = self.prefix + text
@@ -147,7 +144,7 @@ class CTranslate2Translator(nmt_units.UnitTranslator):
             if code:
                 head, body = [code.group(0)], _LANG_CODE.sub("", body)
         else:
-            head = [FAMILIES[self.family].lang_token(self.src)]
+            head = [FAMILIES[self.family].lang_token(src or self.src)]
         return head + self._sp_src.encode(body) + ["</s>"]
 
     def count(self, text: str) -> int:
@@ -168,11 +165,11 @@ class CTranslate2Translator(nmt_units.UnitTranslator):
 
     # ------------------------------------------------------------------ generation
 
-    def _generate(self, units: list[str]) -> list[str]:
+    def _generate(self, units: list[str], src: str, tgt: str) -> list[str]:
         """Translate units longest first in batches; results in the input order."""
         fam = FAMILIES[self.family]
-        target_prefix = [fam.lang_token(self.tgt)] if fam.codes else None
-        tokenized = [self.tokens(u) for u in units]
+        target_prefix = [fam.lang_token(tgt)] if fam.codes else None
+        tokenized = [self.tokens(u, src) for u in units]
         out = [""] * len(units)
         for idx in nmt_units.longest_first(units, self.count, self.batch_size):
             batch = [tokenized[i] for i in idx]

@@ -129,14 +129,21 @@ class UnitTranslator:
     """What both NMT backends share: the pair check, empty batches, planning every text into
     units, translating each distinct unit once, and putting the texts back together.
 
-    Subclasses set `name`, `src`, `tgt`, `model` and implement `load()`, `plan(text)` and
-    `_generate(units)`.
+    One instance holds one loaded model; a multilingual one (NLLB, M2M-100) serves every pair
+    in `pairs` from that single copy. Subclasses set `name`, `src`, `tgt` (the first pair,
+    for messages), `pairs`, `model` and implement `load()`, `plan(text)` and
+    `_generate(units, src, tgt)`.
     """
 
     tier = "nmt"
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+    def _set_pairs(self, src: str, tgt: str, pairs) -> None:
+        self.src, self.tgt = base_lang(src), base_lang(tgt)
+        self.pairs = frozenset((base_lang(s), base_lang(t)) for s, t in pairs or [(src, tgt)])
 
     def supports(self, src: str, tgt: str) -> bool:
-        return base_lang(src) == self.src and base_lang(tgt) == self.tgt
+        return (base_lang(src), base_lang(tgt)) in self.pairs
 
     def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
         """One Translation per text, same order; blank lines and empty texts stay empty."""
@@ -144,8 +151,9 @@ class UnitTranslator:
             raise ValueError(f"{self.name} ({self.model}) does not translate {src}->{tgt}")
         if not any(t.strip() for t in texts):
             return [Translation("", "nmt", self.name) for _ in texts]
+        src, tgt = base_lang(src), base_lang(tgt)
         self.load()
         plans = [self.plan(t) for t in texts]
         units = distinct_units(plans)
-        done = dict(zip(units, self._generate(units)))
-        return [Translation(text, "nmt", self.name) for text in assemble(plans, done, self.tgt)]
+        done = dict(zip(units, self._generate(units, src, tgt)))
+        return [Translation(text, "nmt", self.name) for text in assemble(plans, done, tgt)]

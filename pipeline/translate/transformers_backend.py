@@ -1,4 +1,4 @@
-"""Neural MT with Hugging Face seq2seq models (the `nmt` extra): Marian today, NLLB/M2M next.
+"""Neural MT with Hugging Face seq2seq models (the `nmt` extra): Marian, NLLB-200, M2M-100.
 
 Models translate sentences, not articles: long inputs are cut into sentences (the segment
 stage's splitter) and over-long sentences into clause-, word- or character-sized chunks below
@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.translate import nmt_units
+from pipeline.translate.advice import how_to_get
 from pipeline.translate.base import ModelUnavailable
-from pipeline.translate.gloss_base import base_lang
 from pipeline.translate.nmt_units import FAMILIES, Family, strip_codes
 
 __all__ = ["FAMILIES", "Family", "TransformersTranslator"]
@@ -38,7 +38,8 @@ def _looks_like_path(model: str) -> bool:
 
 
 class TransformersTranslator(nmt_units.UnitTranslator):
-    """One seq2seq model serving one language pair, loaded on first use."""
+    """One seq2seq model, loaded on first use, serving one pair (Marian) or every pair in
+    `pairs` (NLLB, M2M-100: one copy in memory for all of them)."""
 
     name = "transformers"
     tier = "nmt"
@@ -46,9 +47,9 @@ class TransformersTranslator(nmt_units.UnitTranslator):
     def __init__(self, model: str, src: str, tgt: str, num_beams: int = 4,
                  max_new_tokens: int = 512, batch_size: int = 8, *, family: str | None = None,
                  prefix: str = "", hub_id: str | None = None,
-                 max_input_tokens: int | None = None) -> None:
+                 max_input_tokens: int | None = None, pairs=None) -> None:
         self.model_id = str(model)
-        self.src, self.tgt = base_lang(src), base_lang(tgt)
+        self._set_pairs(src, tgt, pairs)
         self.num_beams = num_beams
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
@@ -63,12 +64,11 @@ class TransformersTranslator(nmt_units.UnitTranslator):
     # ------------------------------------------------------------------ loading
 
     def _unavailable(self, why: str) -> ModelUnavailable:
-        hub = self.hub_id or f"Helsinki-NLP/opus-mt-{self.src}-{self.tgt}"
         where = Path(self.model_id).expanduser()
         return ModelUnavailable(
             f"transformers {self.src}->{self.tgt}: {why} (looked in {where}). Get it with "
-            f"`huggingface-cli download {hub} --local-dir {where}` on a machine with the model "
-            "hub, or point NEWSDIGEST_MODELS at a store holding it (see models/manifest.toml)."
+            f"{how_to_get(where, self.hub_id)} on a machine with the model hub, or point "
+            "NEWSDIGEST_MODELS at a store holding it (see models/manifest.toml)."
         )
 
     def load(self) -> None:
@@ -120,15 +120,15 @@ class TransformersTranslator(nmt_units.UnitTranslator):
 
     # ------------------------------------------------------------------ generation
 
-    def _generate(self, units: list[str]) -> list[str]:
+    def _generate(self, units: list[str], src: str, tgt: str) -> list[str]:
         """Translate units longest first in batches; results in the input order."""
         import torch
 
         fam = FAMILIES[self.family]
         kwargs: dict = {}
         if fam.codes:
-            self._tok.src_lang = fam.codes[self.src]
-            first = fam.token.format(fam.codes[self.tgt])
+            self._tok.src_lang = fam.codes[src]
+            first = fam.token.format(fam.codes[tgt])
             kwargs["forced_bos_token_id"] = self._tok.convert_tokens_to_ids(first)
         out = [""] * len(units)
         lang_ids = set(getattr(self._tok, "id_to_lang_token", ()))  # M2M: all 100 codes
