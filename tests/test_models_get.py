@@ -222,3 +222,11 @@ def test_for_languages_picks_the_recommended_model_of_every_pair():
     assert {e.name for e in models_for("zh", manifest)} == {"opus-mt-zh-en", "opus-mt-en-zh"}
     with pytest.raises(ConvertError, match="--for .fr."):
         models_for("fr", manifest)
+
+
+def test_translate_on_the_gloss_names_the_command_for_its_pair(store, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("日本政府は新しい経済対策を発表した。\n"))
+    assert main(["translate", "--from", "ja", "--to", "en"]) == 0
+    err = capsys.readouterr().err
+    assert "ja→en: translated with the offline dictionary gloss (tier gloss)" in err
+    assert "newsdigest models get opus-mt-ja-en --ct2" in err

@@ -67,9 +67,16 @@ def test_a_day_is_the_same_from_run_date_and_from_batch(outputs):
 
 
 def test_every_day_of_the_batch_says_how_it_translated(outputs):
-    """The offline notice is on every day's digest, the first included (its events were
-    summarised on the pool's workers, so the driver's router had translated nothing)."""
+    """Every day's digest, the first included (its events were summarised on the pool's
+    workers, so the driver's router had translated nothing), names the pairs its sentences
+    were glossed in and the command that fetches a model for them."""
     folder, days, _ = outputs
-    notices = [_read(folder / "batch" / "days" / day / "digest.json")["notices"] for day in days]
-    assert notices[0] and all(n == notices[0] for n in notices)
-    assert any("gloss" in n for n in notices[0])
+    for day in days:
+        digest = _read(folder / "batch" / "days" / day / "digest.json")
+        glossed = {(s["sources"][0]["lang"], s["lang"]) for e in digest["events"]
+                   for ss in e["summary"].values() for s in ss
+                   if s["tier"] == "gloss" and s["sources"][0]["lang"] != s["lang"]}
+        (advice,) = [n for n in digest["notices"] if "tier gloss" in n]
+        named = advice.split(":", 1)[0].split(", ")
+        assert glossed and {f"{a}→{b}" for a, b in glossed} <= set(named), (day, advice)
+        assert "newsdigest models get" in advice, advice

@@ -240,8 +240,6 @@ def _why(exc: Exception, entry: ModelEntry, where: str) -> str:
         return f"{where} has no revision {entry.revision} of {entry.hub}"
     if isinstance(exc, errors.RepositoryNotFoundError):
         return f"{where} has no model {entry.hub} (404)"
-    if isinstance(exc, (errors.EntryNotFoundError, errors.RemoteEntryNotFoundError)):
-        return f"not found on {where} (404)"
     if isinstance(exc, errors.HfHubHTTPError) and exc.response is not None:
         return f"{where} answered HTTP {exc.response.status_code}"
     if isinstance(exc, errors.OfflineModeIsEnabled):
