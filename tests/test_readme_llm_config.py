@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 
 def _llm_toml() -> str:
     readme = (ROOT / "README.md").read_text("utf-8")
-    blocks = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    blocks = re.findall(r"```toml\n(.*?)```", readme, re.DOTALL)
     (block,) = [b for b in blocks if "[translator_options.llm]" in b]
     return block
 
