@@ -27,6 +27,7 @@ LFS_NAMES = re.compile(r"\.(bin|safetensors|spm|model)$")  # stored in LFS on th
 @dataclass
 class Fault:
     drop_after: int | None = None  # close the connection after this many bytes, once
+    always: bool = False  # drop every transfer of the file, not only the first
     stall_after: int | None = None  # send this many bytes, then wait (until the test ends)
     corrupt: bool = False  # flip a byte: the listed checksum no longer matches
     missing: bool = False  # listed in the model info, 404 when fetched
@@ -109,7 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = data[start:]
         if fault.corrupt:
             body = bytes([body[0] ^ 0xFF]) + body[1:]
-        if fault.drop_after is not None and not fault.used:
+        if fault.drop_after is not None and (fault.always or not fault.used):
             fault.used = True
             self.wfile.write(body[:fault.drop_after])
             self.wfile.flush()

@@ -230,3 +230,20 @@ def test_translate_on_the_gloss_names_the_command_for_its_pair(store, monkeypatc
     err = capsys.readouterr().err
     assert "ja→en: translated with the offline dictionary gloss (tier gloss)" in err
     assert "newsdigest models get opus-mt-ja-en --ct2" in err
+
+
+def test_a_transfer_that_never_gets_through_is_one_line_and_keeps_nothing(
+        hub, store, monkeypatch, capsys):
+    """Every try of the weights drops before a byte: six tries in a row bring nothing, one
+    line says so, and the store is unchanged. (A drop after progress does not count: the
+    next try resumes, see the test above.)"""
+    import pipeline.translate.hub as hub_module
+
+    monkeypatch.setattr(hub_module.time, "sleep", lambda s: None)
+    hub.faults[WEIGHTS] = Fault(drop_after=0, always=True)
+    rc, _, err = _get(capsys, "opus-mt-zh-en")
+    assert rc == 1
+    line = _error_line(err)
+    assert f"{WEIGHTS}: transfer failed 6 times in a row with no new byte" in line
+    assert not (store / "opus-mt-zh-en").exists()
+    assert len([r for r in hub.requests if r[0] == "GET" and r[1].endswith(WEIGHTS)]) == 6

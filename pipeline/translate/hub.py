@@ -150,14 +150,16 @@ def transfer(url: str, dest: Path, size: int | None, headers: dict[str, str],
              report=lambda done, total: None, retries: int = 5) -> None:
     """GET `url` into `dest` through `dest.incomplete`, resuming from what an earlier,
     interrupted try left there (a Range request; a server that ignores it restarts the file).
-    A dropped connection is resumed up to `retries` times; a status error is not retried."""
+    A dropped connection, a 429 or a 5xx is tried again, resuming, with a doubling pause;
+    it fails after `retries` + 1 tries in a row that brought no new byte."""
     import httpx
 
     part = dest.with_name(dest.name + ".incomplete")
     if size is not None and part.is_file() and part.stat().st_size > size:
         part.unlink()  # longer than the file: not a prefix of it
     timeout = httpx.Timeout(30.0, connect=10.0)
-    for attempt in range(retries + 1):
+    fruitless = 0
+    while True:
         have = part.stat().st_size if part.is_file() else 0
         ask = dict(headers, **({"Range": f"bytes={have}-"} if have else {}),
                    **{"Accept-Encoding": "identity"})
@@ -166,6 +168,8 @@ def transfer(url: str, dest: Path, size: int | None, headers: dict[str, str],
                               follow_redirects=True) as response:
                 if response.status_code == 416 and have == size:
                     break  # everything was there already
+                if response.status_code in RETRY_STATUS:
+                    raise _Transient(f"HTTP {response.status_code}")
                 if response.status_code >= 400:
                     raise TransferError(_status_text(response.status_code))
                 mode = "ab" if response.status_code == 206 else "wb"
@@ -178,13 +182,24 @@ def transfer(url: str, dest: Path, size: int | None, headers: dict[str, str],
                         report(done, size)
             if size is None or part.stat().st_size == size:
                 break
-            raise httpx.RemoteProtocolError("the transfer ended early")
-        except (httpx.TransportError, httpx.StreamError) as exc:
-            if attempt == retries:
-                raise TransferError(f"transfer failed after {retries + 1} tries: "
-                                    f"{type(exc).__name__}") from exc
-            time.sleep(min(8.0, 0.5 * 2 ** attempt))
+            raise _Transient("the connection closed early")
+        except (httpx.TransportError, httpx.StreamError, _Transient) as exc:
+            grew = (part.stat().st_size if part.is_file() else 0) > have
+            fruitless = 0 if grew else fruitless + 1
+            if fruitless > retries:
+                why = str(exc) if isinstance(exc, _Transient) else type(exc).__name__
+                raise TransferError(f"transfer failed {fruitless} times in a row with no new "
+                                    f"byte ({why}); what arrived is kept for the next try"
+                                    ) from exc
+            time.sleep(min(8.0, 0.5 * 2 ** fruitless))
     part.replace(dest)
+
+
+RETRY_STATUS = {408, 429, 500, 502, 503, 504}
+
+
+class _Transient(Exception):
+    """A try that may work again: a retryable status or a short body."""
 
 
 def _status_text(status: int) -> str:
