@@ -30,6 +30,7 @@ from pipeline.translate.manifest import (
     ModelEntry,
     best_present,
     is_present,
+    json_object,
     load_manifest,
     manifest_path,
     read_manifest,
@@ -289,7 +290,7 @@ def convert_model(source: str | Path, out: Path | None = None, quantization: str
     except ImportError as exc:
         raise ConvertError("needs CTranslate2: pip install 'newsdigest[nmt,ct2]'") from exc
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder: never ask the hub
-    config = _read_json(folder / "config.json")
+    config = json_object(folder / "config.json")
     model_type = config.get("model_type", "")
     # written beside, then renamed into place: a killed conversion leaves no half model
     final, out = out, out.with_name(out.name + ".partial")
@@ -307,7 +308,7 @@ def convert_model(source: str | Path, out: Path | None = None, quantization: str
             if file.is_file():
                 shutil.copy2(file, out / file.name)
     family = entry.family if entry else _family(model_type, folder)
-    tok_config = _read_json(folder / "tokenizer_config.json")
+    tok_config = json_object(folder / "tokenizer_config.json")
     tok_max = tok_config.get("model_max_length") or 0
     from pipeline.translate.nmt_units import default_max_input_tokens
 
@@ -333,17 +334,9 @@ def convert_model(source: str | Path, out: Path | None = None, quantization: str
     return final
 
 
-def _read_json(file: Path) -> dict:
-    try:
-        data = json.loads(file.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _family(model_type: str, folder: Path) -> str:
     if model_type == "m2m_100":
-        tok_class = str(_read_json(folder / "tokenizer_config.json").get("tokenizer_class", ""))
+        tok_class = str(json_object(folder / "tokenizer_config.json").get("tokenizer_class", ""))
         return "nllb" if "Nllb" in tok_class else "m2m"
     return model_type
 

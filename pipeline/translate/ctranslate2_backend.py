@@ -11,7 +11,6 @@ longest first; decoding guards against the repetition loops small MT models fall
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from pipeline.translate import nmt_units
 from pipeline.translate.advice import how_to_get
 from pipeline.translate.base import ModelUnavailable
+from pipeline.translate.manifest import json_object
 from pipeline.translate.nmt_units import FAMILIES
 
 META_FILE = "newsdigest.json"  # written by `newsdigest models convert`
@@ -39,11 +39,7 @@ _SPECIAL = {"<pad>", "</s>", "<s>", "<unk>"}
 
 def read_meta(folder: Path) -> dict:
     """The folder's newsdigest.json, or {} when absent or unreadable."""
-    try:
-        meta = json.loads((Path(folder) / META_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return meta if isinstance(meta, dict) else {}
+    return json_object(Path(folder) / META_FILE)
 
 
 class CTranslate2Translator(nmt_units.UnitTranslator):

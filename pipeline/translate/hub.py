@@ -28,7 +28,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.translate.manifest import ModelEntry, model_folder, replace_folder, store_dir
+from pipeline.translate.manifest import (
+    ModelEntry,
+    json_object,
+    model_folder,
+    replace_folder,
+    store_dir,
+)
 
 RECORD_FILE = "newsdigest-download.json"
 PARTIAL_DIR = ".partial"
@@ -58,11 +64,7 @@ def hub_endpoint() -> str:
 
 def read_record(folder: Path) -> dict:
     """The folder's download record, or {} when absent or unreadable."""
-    try:
-        record = json.loads((Path(folder) / RECORD_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
+    return json_object(Path(folder) / RECORD_FILE)
 
 
 def wanted_files(siblings) -> list:

@@ -10,6 +10,7 @@ wins: the manifest's recommendation for the pair, then the others in manifest or
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import tomllib
@@ -183,3 +184,13 @@ def replace_folder(new: Path, final: Path) -> None:
         final.rename(old)
     new.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def json_object(file: Path) -> dict:
+    """A JSON object file of the store (a model's config, a download or conversion record),
+    or {} when it is absent, unreadable or not an object."""
+    try:
+        data = json.loads(Path(file).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
