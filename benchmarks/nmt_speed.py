@@ -300,6 +300,7 @@ def _one(args: argparse.Namespace) -> None:
     else:
         result = run_ct2(arch, folder / "ct2", args)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    result["load_avg"] = round(os.getloadavg()[0], 1)  # above ~2.5: another job was running
     print(json.dumps(result))
 
 
