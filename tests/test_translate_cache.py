@@ -111,11 +111,18 @@ def test_router_falls_back_when_a_model_cannot_load(monkeypatch, recwarn):
 
 
 def test_auto_uses_the_gloss_and_says_how_to_get_a_model(tmp_path, monkeypatch):
+    """With an empty store `auto` glosses without a setup remark; what a reader sees is the
+    advice for the pairs actually glossed (a digest's notice, `translate`'s note)."""
+    from pipeline.translate.advice import gloss_advice
+
     monkeypatch.setenv("NEWSDIGEST_MODELS", str(tmp_path / "empty-store"))
     router = TranslationRouter(["auto"])
     assert router.describe("zh", "en") == "gloss-cedict"
-    assert len(router.notices) == 1
-    assert "empty-store" in router.notices[0] and "opus-mt-zh-en" in router.notices[0]
+    assert router.describe("ja", "zh") == "gloss-jmdict+gloss-cedict-reverse"
+    assert router.notices == []
+    advice = gloss_advice([("zh", "en"), ("ja", "zh")])
+    assert advice.startswith("ja→zh, zh→en: translated with the offline dictionary gloss")
+    assert advice.endswith("newsdigest models get nllb-200-distilled-600M opus-mt-zh-en --ct2")
 
 
 def test_rejected_texts_go_to_the_next_backend_and_are_not_cached(tmp_path, monkeypatch,
