@@ -108,7 +108,7 @@ def add_models_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run_models(args: argparse.Namespace) -> int:
-    """Run `models list|convert`: 0 done, 1 with a one-line message on stderr."""
+    """Run `models get|list|convert`: 0 done, 1 with a one-line message on stderr."""
     try:
         if args.models_command == "get":
             return get_models(args.names, args.langs, ct2=args.ct2, force=args.force,
@@ -219,9 +219,9 @@ def pair_table(manifest: Manifest, store: Path | None = None) -> str:
 
     def route(src: str, tgt: str) -> str:
         if (src, tgt) in best:
-            entry, ct2 = best[src, tgt]
+            entry, fmt = best[src, tgt]
             score = entry.score(src, tgt)
-            return (f"{'ctranslate2' if ct2 else 'transformers'} {entry.name}"
+            return (f"{'ctranslate2' if fmt == 'ct2' else 'transformers'} {entry.name}"
                     + (f", {score.describe()}" if score else ""))
         if any(g.supports(src, tgt) for g in gloss):
             return "gloss (dictionary, word by word)"

@@ -14,7 +14,6 @@ another URL (same content hash) is recorded as that article's alias, not stored 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.cache import text_key
 from pipeline.dedup.text import normalise_text
 
 STORE_FILE = "articles.sqlite"
@@ -76,7 +76,7 @@ def utc_now() -> str:
 def content_hash(text: str) -> str:
     """What "the same text" means across URLs: the copy detector's normal form
     (`dedup.text.normalise_text`: case, width, punctuation, Chinese script folded)."""
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+    return text_key(normalise_text(text))
 
 
 def is_store(path: Path) -> bool:

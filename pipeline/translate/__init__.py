@@ -8,7 +8,6 @@ Adding a backend touches one new module and one line in `TRANSLATORS`.
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +21,6 @@ from pipeline.translate.base import (
     TranslatorNotice,
 )
 from pipeline.translate.cache import with_cache
-from pipeline.translate.manifest import LANGS
 from pipeline.translate.passthrough import Untranslated
 
 
@@ -44,18 +42,14 @@ def _model_backends(formats: tuple[str, ...], options: Mapping | None = None
     given formats ("ct2": the converted int8 folder, preferred; "hf": the transformers one).
     A multilingual model is loaded once for all its pairs."""
     from pipeline.translate.ctranslate2_backend import CTranslate2Translator
-    from pipeline.translate.manifest import is_present, model_folder, read_manifest
+    from pipeline.translate.manifest import best_present, model_folder, read_manifest
     from pipeline.translate.transformers_backend import TransformersTranslator
 
     options = dict(options or {})
     manifest = read_manifest()
     won: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (name, format) -> pairs
-    for src, tgt in itertools.permutations(LANGS, 2):
-        for entry in manifest.ranked(src, tgt):
-            fmt = next((f for f in formats if is_present(entry, ct2=f == "ct2")), None)
-            if fmt:
-                won.setdefault((entry.name, fmt), []).append((src, tgt))
-                break
+    for pair, (entry, fmt) in best_present(manifest, formats=formats).items():
+        won.setdefault((entry.name, fmt), []).append(pair)
     keys = ("beam_size", "batch_size", "max_new_tokens", "compute_type", "max_input_tokens")
     built: list[Translator] = []
     for (name, fmt), pairs in won.items():

@@ -162,15 +162,18 @@ def available_ct2_models(store: Path | None = None,
             if is_present(e, store, ct2=True)]
 
 
-def best_present(manifest: Manifest, store: Path | None = None
-                 ) -> dict[tuple[str, str], tuple[ModelEntry, bool]]:
-    """Per pair, the best model the store holds and whether its CTranslate2 folder is there
-    (int8, several times faster on the CPU: preferred to the transformers folder)."""
+def best_present(manifest: Manifest, store: Path | None = None,
+                 formats: tuple[str, ...] = ("ct2", "hf")
+                 ) -> dict[tuple[str, str], tuple[ModelEntry, str]]:
+    """Per pair, the best model the store holds in one of `formats`, and which: "ct2" (the
+    converted int8 folder, several times faster on the CPU, so first by default) or "hf"
+    (the transformers folder). Models are ranked per pair by `Manifest.ranked`."""
     chosen = {}
     for src, tgt in itertools.permutations(LANGS, 2):
         for entry in manifest.ranked(src, tgt):
-            if is_present(entry, store, ct2=True) or is_present(entry, store):
-                chosen[src, tgt] = (entry, is_present(entry, store, ct2=True))
+            fmt = next((f for f in formats if is_present(entry, store, ct2=f == "ct2")), None)
+            if fmt:
+                chosen[src, tgt] = (entry, fmt)
                 break
     return chosen
 
